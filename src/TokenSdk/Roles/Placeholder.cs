@@ -1,0 +1,3 @@
+namespace TokenSdk.Roles;
+
+internal static class Placeholder;
