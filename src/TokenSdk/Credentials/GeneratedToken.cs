@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace TokenSdk.Credentials;
+
+/// <summary>
+/// The details of a newly generated token: client id, secret and token. They exist only here: the store keeps a
+/// one-way verifier, so show or export them now (<see cref="ToCsv"/>, <see cref="ToJson"/>); they cannot be read again.
+/// </summary>
+/// <remarks><see cref="ToString"/> shows a masked token and no secret, so logging this object leaks nothing.</remarks>
+public sealed class GeneratedToken
+{
+    /// <summary>The file name the portal uses for the CSV download.</summary>
+    public const string CsvFileName = "GeneratedToken.csv";
+
+    internal GeneratedToken(
+        string clientId,
+        string secret,
+        string token,
+        string roleId,
+        string roleName,
+        string organizationId,
+        DateTimeOffset generatedOn,
+        string? description,
+        DateTimeOffset? expiresAt,
+        TokenFormatKind format)
+    {
+        ClientId = clientId;
+        Secret = secret;
+        Token = token;
+        RoleId = roleId;
+        RoleName = roleName;
+        OrganizationId = organizationId;
+        GeneratedOn = generatedOn;
+        Description = description;
+        ExpiresAt = expiresAt;
+        Format = format;
+    }
+
+    /// <summary>Gets the client id (24 ASCII letters); public, and the key tokens are listed and deleted by.</summary>
+    public string ClientId { get; }
+
+    /// <summary>Gets the secret, for clients that authenticate with a client id and secret pair (CQL drivers). Shown once.</summary>
+    public string Secret { get; }
+
+    /// <summary>Gets the token string, for <c>Authorization: Bearer</c> and similar. Shown once.</summary>
+    public string Token { get; }
+
+    /// <summary>Gets the id of the token's role.</summary>
+    public string RoleId { get; }
+
+    /// <summary>Gets the display name of the token's role.</summary>
+    public string RoleName { get; }
+
+    /// <summary>Gets the id of the organization the token belongs to.</summary>
+    public string OrganizationId { get; }
+
+    /// <summary>Gets when the token was generated.</summary>
+    public DateTimeOffset GeneratedOn { get; }
+
+    /// <summary>Gets the description given at generation, if any.</summary>
+    public string? Description { get; }
+
+    /// <summary>Gets when the token expires; <see langword="null"/> (the default) means never.</summary>
+    public DateTimeOffset? ExpiresAt { get; }
+
+    /// <summary>Gets the format of <see cref="Token"/>.</summary>
+    public TokenFormatKind Format { get; }
+
+    /// <summary>
+    /// Returns the details in the <c>GeneratedToken.csv</c> layout: a header row, then one row with every field
+    /// quoted (<c>"</c> doubled inside), in the order Client Id, Client Secret, Role, Token. Lines end with CRLF (RFC 4180).
+    /// </summary>
+    /// <returns>The CSV text, holding the secret: write it only where the user asked.</returns>
+    public string ToCsv()
+    {
+        var csv = new StringBuilder(256);
+        csv.Append("Client Id,Client Secret,Role,Token\r\n");
+        AppendQuoted(csv, ClientId).Append(',');
+        AppendQuoted(csv, Secret).Append(',');
+        AppendQuoted(csv, RoleName).Append(',');
+        AppendQuoted(csv, Token).Append("\r\n");
+        return csv.ToString();
+    }
+
+    /// <summary>
+    /// Returns the details as JSON with the fields of the Astra creation response:
+    /// <c>{"clientId","secret","orgId","roles":[roleId],"token","generatedOn"}</c>; <c>generatedOn</c> is ISO 8601 UTC.
+    /// </summary>
+    /// <param name="indented">Whether to indent the output.</param>
+    /// <returns>The JSON text, holding the secret: write it only where the user asked.</returns>
+    public string ToJson(bool indented = false)
+    {
+        using var buffer = new MemoryStream(512);
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
+        {
+            json.WriteStartObject();
+            json.WriteString("clientId", ClientId);
+            json.WriteString("secret", Secret);
+            json.WriteString("orgId", OrganizationId);
+            json.WriteStartArray("roles");
+            json.WriteStringValue(RoleId);
+            json.WriteEndArray();
+            json.WriteString("token", Token);
+            json.WriteString("generatedOn", GeneratedOn.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>Returns a masked description: the client id, role and a masked token; never the secret.</summary>
+    /// <returns>The masked description.</returns>
+    public override string ToString() =>
+        $"GeneratedToken {{ ClientId = {ClientId}, Role = {RoleName}, Organization = {OrganizationId}, Token = {TokenMask.MaskToken(Token)}, Secret = {TokenMask.Mask} }}";
+
+    private static StringBuilder AppendQuoted(StringBuilder csv, string value) =>
+        csv.Append('"').Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+}

@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TokenSdk.Diagnostics;
+using TokenSdk.Hashing;
+using TokenSdk.Storage;
+
+namespace TokenSdk.Credentials;
+
+/// <summary>
+/// The default <see cref="ITokenGenerator"/>: clientId and secret from the OS CSPRNG, T = SHA-256(secret),
+/// V = H(T) per <see cref="HashingOptions"/>, token = format(clientId, T).
+/// </summary>
+public sealed class TokenGenerator : ITokenGenerator
+{
+    private readonly TokenSdkOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly TokenFormatSet _formats;
+    private readonly VerifierHasher _hasher;
+
+    /// <summary>Creates a generator.</summary>
+    /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
+    /// <param name="timeProvider">The clock; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">The logger; <see langword="null"/> for none.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException"><paramref name="options"/> are invalid.</exception>
+    public TokenGenerator(TokenSdkOptions? options = null, TimeProvider? timeProvider = null, ILogger<TokenGenerator>? logger = null)
+    {
+        _options = options ?? new TokenSdkOptions();
+        DependencyInjection.TokenSdkOptionsValidator.ThrowIfInvalid(_options);
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _formats = new TokenFormatSet(_options);
+        _hasher = new VerifierHasher(_options.Hashing);
+    }
+
+    /// <inheritdoc/>
+    public IssuedToken Generate(TokenGenerationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string organizationId = request.OrganizationId ?? _options.DefaultOrganizationId;
+        if (!Identifiers.IsValid(organizationId))
+        {
+            throw new ArgumentException($"Organization id '{organizationId}' is invalid: use {Identifiers.Rule}.", nameof(request));
+        }
+
+        if (request.Description is { } description
+            && (description.Length > TokenGenerationRequest.MaxDescriptionLength || description.Any(char.IsControl)))
+        {
+            throw new ArgumentException($"The description must be at most {TokenGenerationRequest.MaxDescriptionLength} characters without control characters.", nameof(request));
+        }
+
+        if (request.Format is { } kind && !Enum.IsDefined(kind))
+        {
+            throw new ArgumentException($"Unknown token format '{kind}'.", nameof(request));
+        }
+
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        if (request.ExpiresAt is { } expiresAt && expiresAt <= now)
+        {
+            throw new ArgumentException("The expiry date must lie in the future.", nameof(request));
+        }
+
+        string clientId = CredentialGenerator.NewClientId();
+        string secret = CredentialGenerator.NewSecret();
+        Bytes32 tokenHashBuffer = default;
+        Span<byte> tokenHash = tokenHashBuffer;
+        CredentialGenerator.TryComputeTokenHash(secret, tokenHash);
+
+        ITokenFormat format = request.Format is { } requested ? _formats.Get(requested) : _formats.Generation;
+        StoredVerifier verifier = _hasher.Create(tokenHash);
+        string token = format.Format(clientId, tokenHash);
+        CryptographicOperations.ZeroMemory(tokenHash);
+
+        var record = new StoredToken(clientId, organizationId, request.Role.Id, verifier, now)
+        {
+            CreatedBy = request.CreatedBy,
+            Description = request.Description,
+            ExpiresAt = request.ExpiresAt,
+        };
+        var details = new GeneratedToken(
+            clientId, secret, token, request.Role.Id, request.Role.Name, organizationId, now,
+            request.Description, request.ExpiresAt, format.Kind);
+
+        TokenSdkDiagnostics.TokensGenerated.Add(1);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.TokenGenerated(_logger, clientId, request.Role.Id, organizationId, TokenMask.MaskToken(token));
+        }
+
+        return new IssuedToken(details, record);
+    }
+}

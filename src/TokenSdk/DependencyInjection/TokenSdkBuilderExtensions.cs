@@ -1,0 +1,50 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TokenSdk.Roles;
+using TokenSdk.Storage;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds stores and role sources to TokenSdk.</summary>
+public static class TokenSdkBuilderExtensions
+{
+    /// <summary>
+    /// Uses an <see cref="InMemoryTokenStore"/> (tokens live as long as the process), unless an
+    /// <see cref="ITokenStore"/> is already registered.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static ITokenSdkBuilder AddInMemoryStore(this ITokenSdkBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<InMemoryTokenStore>();
+        builder.Services.TryAddSingleton<ITokenStore>(static sp => sp.GetRequiredService<InMemoryTokenStore>());
+        return builder;
+    }
+
+    /// <summary>Adds a dynamic source of custom roles, resolved as a singleton.</summary>
+    /// <typeparam name="TSource">The source type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static ITokenSdkBuilder AddRoleSource<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSource>(this ITokenSdkBuilder builder)
+        where TSource : class, IRoleSource
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IRoleSource, TSource>());
+        return builder;
+    }
+
+    /// <summary>Adds a custom role defined in code; validated with the others when the host starts.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Fills in the role: id, name, description, permissions, resources.</param>
+    /// <returns>The builder.</returns>
+    public static ITokenSdkBuilder AddCustomRole(this ITokenSdkBuilder builder, Action<CustomRoleOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var role = new CustomRoleOptions();
+        configure(role);
+        builder.Services.Configure<TokenSdk.TokenSdkOptions>(options => options.CustomRoles.Add(role));
+        return builder;
+    }
+}

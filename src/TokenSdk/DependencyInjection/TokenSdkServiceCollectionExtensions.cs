@@ -1,0 +1,58 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TokenSdk;
+using TokenSdk.Credentials;
+using TokenSdk.DependencyInjection;
+using TokenSdk.Roles;
+using TokenSdk.Storage;
+using TokenSdk.Verification;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers TokenSdk in an <see cref="IServiceCollection"/>.</summary>
+public static class TokenSdkServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the role catalog, generator, verifier, options (validated at start) and <see cref="TimeProvider"/>.
+    /// Add a store with the returned builder, for example <c>.AddInMemoryStore()</c>. Calling this twice is harmless;
+    /// services the host registered first are kept.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures the options; to bind configuration, call <c>section.Bind(options)</c> here
+    /// or <c>services.AddOptions&lt;TokenSdkOptions&gt;().Bind(section)</c>.</param>
+    /// <returns>The builder.</returns>
+    public static ITokenSdkBuilder AddTokenSdk(this IServiceCollection services, Action<TokenSdkOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        services.AddOptions<TokenSdkOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenSdkOptions>, TokenSdkOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IRoleCatalog>(static sp =>
+        {
+            TokenSdkOptions options = sp.GetRequiredService<IOptions<TokenSdkOptions>>().Value;
+            return new RoleCatalog(
+                options.CustomRoles.Select(r => r.ToRole()),
+                options.CustomPermissions,
+                sp.GetServices<IRoleSource>());
+        });
+        services.TryAddSingleton<ITokenGenerator>(static sp => new TokenGenerator(
+            sp.GetRequiredService<IOptions<TokenSdkOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<TokenGenerator>>()));
+        services.TryAddSingleton<ITokenVerifier>(static sp => new TokenVerifier(
+            sp.GetRequiredService<ITokenStore>(),
+            sp.GetRequiredService<IRoleCatalog>(),
+            sp.GetRequiredService<IOptions<TokenSdkOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<TokenVerifier>>()));
+
+        return new TokenSdkBuilder(services);
+    }
+}

@@ -1,3 +1,0 @@
-namespace TokenSdk.Roles;
-
-internal static class Placeholder;

@@ -1,0 +1,178 @@
+using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
+
+namespace TokenSdk.Roles;
+
+/// <summary>
+/// The default <see cref="IRoleCatalog"/>: the <see cref="DefaultRoles"/>, validated custom roles, and optional
+/// dynamic <see cref="IRoleSource"/>s. Thread-safe; lookups by id do not allocate.
+/// </summary>
+public sealed class RoleCatalog : IRoleCatalog
+{
+    private readonly FrozenDictionary<string, Role> _byId;
+    private readonly FrozenDictionary<string, Role> _byName;
+    private readonly Role[] _staticRoles;
+    private readonly IRoleSource[] _sources;
+
+    /// <summary>Creates a catalog of the default roles only.</summary>
+    public RoleCatalog()
+        : this(customRoles: null)
+    {
+    }
+
+    /// <summary>Creates a catalog of the default roles and the given custom roles.</summary>
+    /// <param name="customRoles">Custom roles; validated here.</param>
+    /// <param name="customPermissions">Permissions the host declares in addition to <see cref="Permissions.All"/>.</param>
+    /// <param name="sources">Dynamic role sources, consulted in order after the static roles.</param>
+    /// <exception cref="ArgumentException">
+    /// A custom role names an unknown permission, repeats an id or name, or clashes with a default role; the message
+    /// lists every problem.
+    /// </exception>
+    public RoleCatalog(IEnumerable<Role>? customRoles, IEnumerable<string>? customPermissions = null, IEnumerable<IRoleSource>? sources = null)
+    {
+        Role[] custom = customRoles?.ToArray() ?? [];
+        IReadOnlyList<string> errors = Validate(custom, customPermissions ?? []);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid custom roles: " + string.Join(" ", errors), nameof(customRoles));
+        }
+
+        _staticRoles = [.. DefaultRoles.All, .. custom];
+        _byId = _staticRoles.ToFrozenDictionary(r => r.Id, StringComparer.Ordinal);
+        _byName = _staticRoles.ToFrozenDictionary(r => r.Name, StringComparer.OrdinalIgnoreCase);
+        _sources = sources?.ToArray() ?? [];
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Role> GetRoles()
+    {
+        if (_sources.Length == 0)
+        {
+            return _staticRoles;
+        }
+
+        var roles = new List<Role>(_staticRoles);
+        var ids = new HashSet<string>(_byId.Keys, StringComparer.Ordinal);
+        var names = new HashSet<string>(_byName.Keys, StringComparer.OrdinalIgnoreCase);
+        foreach (IRoleSource source in _sources)
+        {
+            foreach (Role role in source.GetRoles())
+            {
+                if (role is not null && ids.Add(role.Id) && names.Add(role.Name))
+                {
+                    roles.Add(role);
+                }
+            }
+        }
+
+        return roles;
+    }
+
+    /// <inheritdoc/>
+    public bool TryGetRole(string id, [NotNullWhen(true)] out Role? role)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (_byId.TryGetValue(id, out role))
+        {
+            return true;
+        }
+
+        foreach (IRoleSource source in _sources)
+        {
+            if (source.TryGetRole(id, out role) && !_byName.ContainsKey(role.Name))
+            {
+                return true;
+            }
+        }
+
+        role = null;
+        return false;
+    }
+
+    /// <inheritdoc/>
+    public Role? FindRole(string idOrName)
+    {
+        ArgumentNullException.ThrowIfNull(idOrName);
+        if (TryGetRole(idOrName, out Role? role) || _byName.TryGetValue(idOrName, out role))
+        {
+            return role;
+        }
+
+        foreach (Role candidate in GetRoles())
+        {
+            if (string.Equals(candidate.Name, idOrName, StringComparison.OrdinalIgnoreCase))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Checks custom roles against the default roles, each other and the known permissions.</summary>
+    internal static IReadOnlyList<string> Validate(IReadOnlyList<Role> customRoles, IEnumerable<string> customPermissions)
+    {
+        List<string> errors = [];
+        var known = new HashSet<string>(Permissions.All, StringComparer.Ordinal);
+        foreach (string permission in customPermissions)
+        {
+            if (!Permissions.IsWellFormed(permission))
+            {
+                errors.Add($"Custom permission '{permission}' is malformed: use 1 to 64 lowercase letters, digits, '-', '.' or ':', starting with a letter.");
+            }
+            else
+            {
+                known.Add(permission);
+            }
+        }
+
+        var ids = DefaultRoles.All.ToDictionary(r => r.Id, r => r.Name, StringComparer.Ordinal);
+        var names = DefaultRoles.All.ToDictionary(r => r.Name, r => r.Id, StringComparer.OrdinalIgnoreCase);
+        foreach (Role role in customRoles)
+        {
+            if (role is null)
+            {
+                errors.Add("A custom role is null.");
+                continue;
+            }
+
+            if (role.IsDefault)
+            {
+                errors.Add($"Role '{role.Id}' is a default role; register only custom roles.");
+                continue;
+            }
+
+            foreach (string permission in role.Permissions.Order(StringComparer.Ordinal))
+            {
+                if (!known.Contains(permission))
+                {
+                    errors.Add($"Custom role '{role.Id}' names unknown permission '{permission}'; use a name from TokenSdk.Roles.Permissions or declare it in TokenSdkOptions.CustomPermissions.");
+                }
+            }
+
+            if (ids.TryGetValue(role.Id, out string? otherName))
+            {
+                errors.Add(DefaultRoles.All.Any(r => r.Id == role.Id)
+                    ? $"Custom role id '{role.Id}' clashes with the default role '{otherName}'; choose another id."
+                    : $"Custom role id '{role.Id}' is used twice; role ids must be unique.");
+            }
+            else
+            {
+                ids.Add(role.Id, role.Name);
+            }
+
+            if (names.TryGetValue(role.Name, out string? otherId))
+            {
+                errors.Add(DefaultRoles.All.Any(r => r.Id == otherId)
+                    ? $"Custom role name '{role.Name}' clashes with the default role '{otherId}'; choose another name."
+                    : $"Custom role name '{role.Name}' is used by roles '{otherId}' and '{role.Id}'; role names must be unique (case-insensitive).");
+            }
+            else
+            {
+                names.Add(role.Name, role.Id);
+            }
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,146 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TokenSdk.Credentials;
+using TokenSdk.Diagnostics;
+using TokenSdk.Hashing;
+using TokenSdk.Roles;
+using TokenSdk.Storage;
+
+namespace TokenSdk.Verification;
+
+/// <summary>
+/// The default <see cref="ITokenVerifier"/>: parse (no allocation, checksum first) → store lookup → H(T) compared
+/// with the stored verifier in constant time → expiry → role resolved from the catalog.
+/// </summary>
+/// <remarks>
+/// An unknown client id costs the same hashing work as a known one, so timing does not reveal which client ids
+/// exist. Nothing is cached: a deletion in the store fails the next verification.
+/// </remarks>
+public sealed class TokenVerifier : ITokenVerifier
+{
+    private readonly ITokenStore _store;
+    private readonly ITokenLookup? _lookup;
+    private readonly IRoleCatalog _roles;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly TokenFormatSet _formats;
+    private readonly VerifierHasher _hasher;
+
+    /// <summary>Creates a verifier.</summary>
+    /// <param name="store">The token store.</param>
+    /// <param name="roles">The role catalog that resolves a token's role id.</param>
+    /// <param name="options">The options (token prefixes, peppers); <see langword="null"/> for the defaults.</param>
+    /// <param name="timeProvider">The clock for expiry; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">The logger; <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="store"/> or <paramref name="roles"/> is <see langword="null"/>.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException"><paramref name="options"/> are invalid.</exception>
+    public TokenVerifier(
+        ITokenStore store,
+        IRoleCatalog roles,
+        TokenSdkOptions? options = null,
+        TimeProvider? timeProvider = null,
+        ILogger<TokenVerifier>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(roles);
+        options ??= new TokenSdkOptions();
+        DependencyInjection.TokenSdkOptionsValidator.ThrowIfInvalid(options);
+
+        _store = store;
+        _lookup = store as ITokenLookup;
+        _roles = roles;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _formats = new TokenFormatSet(options);
+        _hasher = new VerifierHasher(options.Hashing);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<TokenVerificationResult> VerifyAsync(string token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        Bytes32 tokenHash = default;
+        if (!_formats.TryParse(token, out ReadOnlySpan<char> clientId, tokenHash))
+        {
+            return new(Report(TokenVerificationResult.Failed(VerificationStatus.Malformed), token));
+        }
+
+        if (_lookup is not null)
+        {
+            _lookup.TryFind(clientId, out StoredToken? record);
+            return new(Report(Complete(record, tokenHash), token));
+        }
+
+        return VerifyWithStoreAsync(clientId.ToString(), tokenHash, token, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<TokenVerificationResult> VerifyClientSecretAsync(string clientId, string secret, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        ArgumentNullException.ThrowIfNull(secret);
+        Bytes32 tokenHash = default;
+        if (!CredentialGenerator.IsClientId(clientId) || !CredentialGenerator.TryComputeTokenHash(secret, tokenHash))
+        {
+            return new(Report(TokenVerificationResult.Failed(VerificationStatus.Malformed), null));
+        }
+
+        if (_lookup is not null)
+        {
+            _lookup.TryFind(clientId, out StoredToken? record);
+            return new(Report(Complete(record, tokenHash), null));
+        }
+
+        return VerifyWithStoreAsync(clientId, tokenHash, null, cancellationToken);
+    }
+
+    private async ValueTask<TokenVerificationResult> VerifyWithStoreAsync(string clientId, Bytes32 tokenHash, string? token, CancellationToken cancellationToken)
+    {
+        StoredToken? record = await _store.FindAsync(clientId, cancellationToken).ConfigureAwait(false);
+        return Report(Complete(record, tokenHash), token);
+    }
+
+    private TokenVerificationResult Complete(StoredToken? record, ReadOnlySpan<byte> tokenHash)
+    {
+        if (record is null)
+        {
+            _hasher.Simulate(tokenHash);
+            return TokenVerificationResult.Failed(VerificationStatus.UnknownClient);
+        }
+
+        switch (_hasher.Check(record.Verifier, tokenHash))
+        {
+            case VerifierCheck.Match:
+                break;
+            case VerifierCheck.UnknownKey:
+                Log.VerifierKeyUnknown(_logger, record.ClientId, record.Verifier.KeyId);
+                return TokenVerificationResult.Failed(VerificationStatus.Mismatch, record);
+            default:
+                return TokenVerificationResult.Failed(VerificationStatus.Mismatch, record);
+        }
+
+        if (record.ExpiresAt is { } expiresAt && expiresAt <= _timeProvider.GetUtcNow())
+        {
+            return TokenVerificationResult.Failed(VerificationStatus.Expired, record);
+        }
+
+        if (!_roles.TryGetRole(record.RoleId, out Role? role))
+        {
+            Log.RoleNotFound(_logger, record.ClientId, record.RoleId);
+            return TokenVerificationResult.Failed(VerificationStatus.RoleNotFound, record);
+        }
+
+        return TokenVerificationResult.Valid(record, role);
+    }
+
+    private TokenVerificationResult Report(TokenVerificationResult result, string? token)
+    {
+        TokenSdkDiagnostics.RecordVerification(result.Status);
+        if (result.Status != VerificationStatus.Valid && _logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.VerificationFailed(_logger, result.Status, token is null ? "client id and secret" : TokenMask.MaskToken(token));
+        }
+
+        return result;
+    }
+}
