@@ -1,0 +1,10 @@
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+// Run all:            dotnet run -c Release --project benchmarks/TokenSdk.Benchmarks -- --filter '*'
+// One group:          dotnet run -c Release --project benchmarks/TokenSdk.Benchmarks -- --filter '*Verification*'
+// Smoke (CI, fast):   dotnet run -c Release --project benchmarks/TokenSdk.Benchmarks -- --filter '*' --job dry --inProcess
+IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+
+// Non-zero when a benchmark failed to run, so a smoke run in CI catches benchmarks that rot.
+return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
