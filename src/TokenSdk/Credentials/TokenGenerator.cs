@@ -13,7 +13,7 @@ namespace TokenSdk.Credentials;
 /// </summary>
 public sealed class TokenGenerator : ITokenGenerator
 {
-    private readonly TokenSdkOptions _options;
+    private readonly string _defaultOrganizationId;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly TokenFormatSet _formats;
@@ -26,19 +26,22 @@ public sealed class TokenGenerator : ITokenGenerator
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException"><paramref name="options"/> are invalid.</exception>
     public TokenGenerator(TokenSdkOptions? options = null, TimeProvider? timeProvider = null, ILogger<TokenGenerator>? logger = null)
     {
-        _options = options ?? new TokenSdkOptions();
-        DependencyInjection.TokenSdkOptionsValidator.ThrowIfInvalid(_options);
+        options ??= new TokenSdkOptions();
+        DependencyInjection.TokenSdkOptionsValidator.ThrowIfInvalid(options);
+
+        // Options are read once: a later change to the options object does not half-apply.
+        _defaultOrganizationId = options.DefaultOrganizationId;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _formats = new TokenFormatSet(_options);
-        _hasher = new VerifierHasher(_options.Hashing);
+        _formats = new TokenFormatSet(options);
+        _hasher = new VerifierHasher(options.Hashing);
     }
 
     /// <inheritdoc/>
     public IssuedToken Generate(TokenGenerationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        string organizationId = request.OrganizationId ?? _options.DefaultOrganizationId;
+        string organizationId = request.OrganizationId ?? _defaultOrganizationId;
         if (!Identifiers.IsValid(organizationId))
         {
             throw new ArgumentException($"Organization id '{organizationId}' is invalid: use {Identifiers.Rule}.", nameof(request));

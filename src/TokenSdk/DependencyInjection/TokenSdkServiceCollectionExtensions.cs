@@ -15,8 +15,9 @@ public static class TokenSdkServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the role catalog, generator, verifier, options (validated at start) and <see cref="TimeProvider"/>.
-    /// Add a store with the returned builder, for example <c>.AddInMemoryStore()</c>. Calling this twice is harmless;
-    /// services the host registered first are kept.
+    /// Add a store with the returned builder, for example <c>.AddInMemoryStore()</c>. Calling this twice registers
+    /// nothing twice (each <paramref name="configure"/> delegate still runs, as with <c>Configure</c>); services the host
+    /// registered first are kept.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the options; to bind configuration, call <c>section.Bind(options)</c> here

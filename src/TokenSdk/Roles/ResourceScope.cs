@@ -141,7 +141,7 @@ public sealed class ResourceScope : IEquatable<ResourceScope>
             string name = parts[(level * 2) + 1];
             if (!IsValidSegment(name))
             {
-                error = $"the {s_levelNames[level]} name is empty or contains whitespace.";
+                error = $"the {s_levelNames[level]} name is empty, longer than 128 characters, or contains ':', whitespace or control characters.";
                 return false;
             }
 

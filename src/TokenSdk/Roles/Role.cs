@@ -53,12 +53,17 @@ public sealed class Role
         var set = new HashSet<string>(StringComparer.Ordinal);
         foreach (string? permission in permissions)
         {
+            if (permission is null)
+            {
+                throw new ArgumentException($"Role '{id}' has a null permission.", nameof(permissions));
+            }
+
             if (!Roles.Permissions.IsWellFormed(permission))
             {
                 throw new ArgumentException($"Role '{id}' names a malformed permission '{permission}': use lowercase letters, digits, '-', '.' or ':'.", nameof(permissions));
             }
 
-            set.Add(permission!);
+            set.Add(permission);
         }
 
         List<ResourceScope> scopes = [];

@@ -58,8 +58,11 @@ public sealed class RoleCatalog : IRoleCatalog
         {
             foreach (Role role in source.GetRoles())
             {
-                if (role is not null && ids.Add(role.Id) && names.Add(role.Name))
+                // First come, first served: a source role never shadows an earlier role's id or name.
+                if (role is not null && !ids.Contains(role.Id) && !names.Contains(role.Name))
                 {
+                    ids.Add(role.Id);
+                    names.Add(role.Name);
                     roles.Add(role);
                 }
             }
@@ -79,7 +82,8 @@ public sealed class RoleCatalog : IRoleCatalog
 
         foreach (IRoleSource source in _sources)
         {
-            if (source.TryGetRole(id, out role) && !_byName.ContainsKey(role.Name))
+            if (source.TryGetRole(id, out role) && role is not null
+                && string.Equals(role.Id, id, StringComparison.Ordinal) && !_byName.ContainsKey(role.Name))
             {
                 return true;
             }
@@ -126,8 +130,10 @@ public sealed class RoleCatalog : IRoleCatalog
             }
         }
 
-        var ids = DefaultRoles.All.ToDictionary(r => r.Id, r => r.Name, StringComparer.Ordinal);
-        var names = DefaultRoles.All.ToDictionary(r => r.Name, r => r.Id, StringComparer.OrdinalIgnoreCase);
+        var defaultIdsByName = DefaultRoles.All.ToDictionary(r => r.Name, r => r.Id, StringComparer.OrdinalIgnoreCase);
+        var defaultNamesById = DefaultRoles.All.ToDictionary(r => r.Id, r => r.Name, StringComparer.Ordinal);
+        var customIds = new HashSet<string>(StringComparer.Ordinal);
+        var customIdsByName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (Role role in customRoles)
         {
             if (role is null)
@@ -150,26 +156,26 @@ public sealed class RoleCatalog : IRoleCatalog
                 }
             }
 
-            if (ids.TryGetValue(role.Id, out string? otherName))
+            if (defaultNamesById.TryGetValue(role.Id, out string? defaultName))
             {
-                errors.Add(DefaultRoles.All.Any(r => r.Id == role.Id)
-                    ? $"Custom role id '{role.Id}' clashes with the default role '{otherName}'; choose another id."
-                    : $"Custom role id '{role.Id}' is used twice; role ids must be unique.");
+                errors.Add($"Custom role id '{role.Id}' clashes with the default role '{defaultName}'; choose another id.");
             }
-            else
+            else if (!customIds.Add(role.Id))
             {
-                ids.Add(role.Id, role.Name);
+                errors.Add($"Custom role id '{role.Id}' is used twice; role ids must be unique.");
             }
 
-            if (names.TryGetValue(role.Name, out string? otherId))
+            if (defaultIdsByName.TryGetValue(role.Name, out string? defaultId))
             {
-                errors.Add(DefaultRoles.All.Any(r => r.Id == otherId)
-                    ? $"Custom role name '{role.Name}' clashes with the default role '{otherId}'; choose another name."
-                    : $"Custom role name '{role.Name}' is used by roles '{otherId}' and '{role.Id}'; role names must be unique (case-insensitive).");
+                errors.Add($"Custom role name '{role.Name}' clashes with the default role '{defaultId}'; choose another name.");
+            }
+            else if (customIdsByName.TryGetValue(role.Name, out string? otherId))
+            {
+                errors.Add($"Custom role name '{role.Name}' is used by roles '{otherId}' and '{role.Id}'; role names must be unique (case-insensitive).");
             }
             else
             {
-                names.Add(role.Name, role.Id);
+                customIdsByName.Add(role.Name, role.Id);
             }
         }
 

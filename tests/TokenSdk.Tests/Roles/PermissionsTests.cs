@@ -81,7 +81,7 @@ public class PermissionsTests
     }
 
     [Fact]
-    public void Constants_TokenManagement_AreSpelledAsAstra()
+    public void Constants_SampleNames_AreSpelledAsAstra()
     {
         // Arrange, Act
         (string Constant, string Expected)[] pairs =
