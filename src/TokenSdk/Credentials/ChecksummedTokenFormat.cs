@@ -19,7 +19,7 @@ public sealed class ChecksummedTokenFormat : ITokenFormat
     public const string DefaultPrefix = "tsdk";
 
     // '_' + client id + '_' + 64 hex + 8 hex
-    private const int SuffixLength = 1 + CredentialGenerator.ClientIdLength + 1 + 64 + 8;
+    internal const int SuffixLength = 1 + CredentialGenerator.ClientIdLength + 1 + 64 + 8;
     private const int MaxPrefixLength = 16;
 
     private readonly string[] _prefixes;

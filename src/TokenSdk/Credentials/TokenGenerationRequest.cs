@@ -8,6 +8,9 @@ public sealed class TokenGenerationRequest
     /// <summary>The longest description accepted.</summary>
     public const int MaxDescriptionLength = 500;
 
+    /// <summary>The longest <see cref="CreatedBy"/> accepted.</summary>
+    public const int MaxCreatedByLength = 256;
+
     /// <summary>Creates a request for a token of <paramref name="role"/>.</summary>
     /// <param name="role">The role the token will hold; it can never be changed afterwards.</param>
     /// <exception cref="ArgumentNullException"><paramref name="role"/> is <see langword="null"/>.</exception>
@@ -26,7 +29,7 @@ public sealed class TokenGenerationRequest
     /// <summary>Gets a description shown when tokens are listed (at most <see cref="MaxDescriptionLength"/> characters).</summary>
     public string? Description { get; init; }
 
-    /// <summary>Gets who asks for the token (a user or client id), recorded with it.</summary>
+    /// <summary>Gets who asks for the token (a user or client id, at most <see cref="MaxCreatedByLength"/> characters), recorded with it.</summary>
     public string? CreatedBy { get; init; }
 
     /// <summary>Gets when the token stops verifying; <see langword="null"/> (the default) means never.</summary>

@@ -48,9 +48,15 @@ public sealed class TokenGenerator : ITokenGenerator
         }
 
         if (request.Description is { } description
-            && (description.Length > TokenGenerationRequest.MaxDescriptionLength || description.Any(char.IsControl)))
+            && (description.Length > TokenGenerationRequest.MaxDescriptionLength || !DisplayText.IsSafe(description)))
         {
-            throw new ArgumentException($"The description must be at most {TokenGenerationRequest.MaxDescriptionLength} characters without control characters.", nameof(request));
+            throw new ArgumentException($"The description must be at most {TokenGenerationRequest.MaxDescriptionLength} characters without control characters, line separators, bidirectional overrides or lone surrogates.", nameof(request));
+        }
+
+        if (request.CreatedBy is { } createdBy
+            && (createdBy.Length is 0 or > TokenGenerationRequest.MaxCreatedByLength || !DisplayText.IsSafe(createdBy)))
+        {
+            throw new ArgumentException($"CreatedBy must be 1 to {TokenGenerationRequest.MaxCreatedByLength} characters without control characters, line separators, bidirectional overrides or lone surrogates.", nameof(request));
         }
 
         if (request.Format is { } kind && !Enum.IsDefined(kind))

@@ -9,13 +9,11 @@ public static class TokenMask
     /// <summary>The mask shown in place of hidden characters.</summary>
     public const string Mask = "****";
 
-    // Below this length nothing but the prefix is shown, so a short or truncated value is never half revealed.
-    private const int MinimumLengthToReveal = 40;
 
     /// <summary>
-    /// Masks a token, or anything presented as one. Recognised prefixes (<c>AstraCS:</c>, or a checksummed prefix
-    /// ending in <c>_</c>) are kept; 4 characters after the prefix and the last 4 are shown when the value is long
-    /// enough; everything else is hidden.
+    /// Masks a token, or anything presented as one. A recognised prefix (<c>AstraCS:</c>, or a checksummed prefix
+    /// ending in <c>_</c>) is kept; 4 characters after it and the last 4 are shown only when the value has the
+    /// length of a real token of that format; everything else is hidden.
     /// </summary>
     /// <param name="token">The token; may be malformed or <see langword="null"/>.</param>
     /// <returns>The masked form; <c>****</c> for input that is not token-shaped.</returns>
@@ -32,7 +30,7 @@ public static class TokenMask
             return Mask;
         }
 
-        if (token.Length < MinimumLengthToReveal)
+        if (!HasTokenLength(token, prefixLength))
         {
             return string.Concat(token.AsSpan(0, prefixLength), Mask);
         }
@@ -44,6 +42,11 @@ public static class TokenMask
     /// <param name="secret">The secret; ignored.</param>
     /// <returns><c>****</c>.</returns>
     public static string MaskSecret(string? secret) => Mask;
+
+    private static bool HasTokenLength(string token, int prefixLength) =>
+        prefixLength == AstraTokenFormat.Prefix.Length && token.StartsWith(AstraTokenFormat.Prefix, StringComparison.Ordinal)
+            ? token.Length == AstraTokenFormat.TokenLength
+            : token.Length == prefixLength + ChecksummedTokenFormat.SuffixLength - 1;
 
     private static int PrefixLength(string token)
     {

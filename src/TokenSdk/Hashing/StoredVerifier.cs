@@ -20,6 +20,11 @@ public readonly struct StoredVerifier : IEquatable<StoredVerifier>
     private const string Sha256Name = "sha256";
     private const string HmacSha256Name = "hmac-sha256";
 
+    private const int EncodedValueLength = 43;
+
+    private static readonly System.Buffers.SearchValues<char> s_base64UrlChars =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
     private readonly Bytes32 _value;
 
     internal StoredVerifier(VerifierAlgorithm algorithm, string? keyId, ReadOnlySpan<byte> value)
@@ -119,6 +124,12 @@ public readonly struct StoredVerifier : IEquatable<StoredVerifier>
             value = parts[3];
         }
         else
+        {
+            return false;
+        }
+
+        // Exactly 43 base64url characters, no padding or whitespace: one verifier has one text form.
+        if (value.Length != EncodedValueLength || value.AsSpan().ContainsAnyExcept(s_base64UrlChars))
         {
             return false;
         }

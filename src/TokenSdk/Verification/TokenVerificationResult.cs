@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using TokenSdk.Roles;
 
 namespace TokenSdk.Verification;
@@ -8,7 +9,7 @@ namespace TokenSdk.Verification;
 /// </summary>
 public readonly struct TokenVerificationResult
 {
-    private static readonly IReadOnlySet<string> s_noPermissions = new HashSet<string>();
+    private static readonly IReadOnlySet<string> s_noPermissions = FrozenSet<string>.Empty;
 
     private TokenVerificationResult(VerificationStatus status, string? clientId, string? organizationId, Role? role, DateTimeOffset? expiresAt)
     {

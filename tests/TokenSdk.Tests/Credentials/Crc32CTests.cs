@@ -1,0 +1,133 @@
+using System.Text;
+using TokenSdk.Credentials;
+
+namespace TokenSdk.Tests.Credentials;
+
+public class Crc32CTests
+{
+    [Fact]
+    public void Compute_StandardCheckInput_ReturnsCheckValue()
+    {
+        // Arrange: the catalogue check value of CRC-32C is the CRC of the ASCII digits 1 to 9.
+        byte[] data = Encoding.ASCII.GetBytes("123456789");
+
+        // Act
+        uint crc = Crc32C.Compute(data);
+
+        // Assert
+        Assert.Equal(0xE3069283u, crc);
+    }
+
+    [Fact]
+    public void Compute_Empty_ReturnsZero()
+    {
+        // Act
+        uint crc = Crc32C.Compute([]);
+
+        // Assert
+        Assert.Equal(0u, crc);
+    }
+
+    public static TheoryData<string, uint> Rfc3720Vectors => new()
+    {
+        // RFC 3720, appendix B.4: 32 bytes each.
+        { "zeros", 0x8A9136AAu },
+        { "ones", 0x62A8AB43u },
+        { "incrementing", 0x46DD794Eu },
+        { "decrementing", 0x113FDB5Cu },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rfc3720Vectors))]
+    public void Compute_Rfc3720Vector_ReturnsPublishedValue(string pattern, uint expected)
+    {
+        // Arrange
+        byte[] data = new byte[32];
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = pattern switch
+            {
+                "zeros" => 0,
+                "ones" => 0xFF,
+                "incrementing" => (byte)i,
+                _ => (byte)(31 - i),
+            };
+        }
+
+        // Act
+        uint crc = Crc32C.Compute(data);
+
+        // Assert
+        Assert.Equal(expected, crc);
+    }
+
+    [Fact]
+    public void Compute_EveryLengthUpTo100_MatchesBitwiseReference()
+    {
+        // Arrange: lengths that are and are not multiples of 8 exercise both the 8-byte loop and the byte tail.
+        var random = new Random(3720);
+        byte[] data = new byte[100];
+        random.NextBytes(data);
+        List<int> wrongLengths = [];
+
+        // Act
+        for (int length = 0; length <= data.Length; length++)
+        {
+            ReadOnlySpan<byte> slice = data.AsSpan(0, length);
+            if (Crc32C.Compute(slice) != ReferenceCrc32C(slice))
+            {
+                wrongLengths.Add(length);
+            }
+        }
+
+        // Assert
+        Assert.Empty(wrongLengths);
+    }
+
+    [Fact]
+    public void Compute_UnalignedSlice_MatchesBitwiseReference()
+    {
+        // Arrange: start at an odd offset so the 8-byte reads are unaligned.
+        byte[] data = new byte[64];
+        new Random(42).NextBytes(data);
+        ReadOnlySpan<byte> slice = data.AsSpan(3, 45);
+
+        // Act
+        uint crc = Crc32C.Compute(slice);
+
+        // Assert
+        Assert.Equal(ReferenceCrc32C(slice), crc);
+    }
+
+    [Fact]
+    public void Compute_SingleByteChanged_ChangesResult()
+    {
+        // Arrange
+        byte[] original = Encoding.ASCII.GetBytes("tsdk_IFmJlTkNvptFzTDEQpQIEJud_0123456789abcdef");
+        byte[] changed = (byte[])original.Clone();
+        changed[20] ^= 0x01;
+
+        // Act
+        uint before = Crc32C.Compute(original);
+        uint after = Crc32C.Compute(changed);
+
+        // Assert
+        Assert.NotEqual(before, after);
+    }
+
+    // Bit-at-a-time CRC-32C (reflected polynomial 0x82F63B78), independent of the hardware intrinsic.
+    private static uint ReferenceCrc32C(ReadOnlySpan<byte> data)
+    {
+        uint crc = uint.MaxValue;
+        foreach (byte b in data)
+        {
+            crc ^= b;
+            for (int bit = 0; bit < 8; bit++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+}
