@@ -31,6 +31,9 @@ public sealed class TokenSdkOptions
     /// <summary>Gets earlier prefixes that checksummed tokens may still carry, so a prefix change invalidates no token.</summary>
     public IList<string> AdditionalTokenPrefixes { get; } = [];
 
+    /// <summary>Gets the policy of token management: expiry, lock-out guard, rotation limits.</summary>
+    public Management.TokenManagementOptions Management { get; } = new();
+
     /// <summary>Gets the options of the stored verifier (algorithm, peppers).</summary>
     public HashingOptions Hashing { get; } = new();
 

@@ -34,6 +34,18 @@ public static class TokenSdkBuilderExtensions
         return builder;
     }
 
+    /// <summary>Adds an audit sink, resolved as a singleton, beside the default one that writes to the log.</summary>
+    /// <typeparam name="TSink">The sink type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static ITokenSdkBuilder AddAuditSink<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSink>(this ITokenSdkBuilder builder)
+        where TSink : class, TokenSdk.Management.ITokenAuditSink
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<TokenSdk.Management.ITokenAuditSink, TSink>());
+        return builder;
+    }
+
     /// <summary>Adds a custom role defined in code; validated with the others when the host starts.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Fills in the role: id, name, description, permissions, resources.</param>

@@ -46,9 +46,36 @@ internal sealed class TokenSdkOptionsValidator : IValidateOptions<TokenSdkOption
             }
         }
 
+        ValidateManagement(options.Management, errors);
         ValidateHashing(options.Hashing, errors);
         ValidateRoles(options, errors);
         return errors;
+    }
+
+    private static void ValidateManagement(Management.TokenManagementOptions management, List<string> errors)
+    {
+        if (management.MaximumLifetime is { } lifetime && lifetime <= TimeSpan.Zero)
+        {
+            errors.Add($"TokenSdk:Management:MaximumLifetime must be positive (it is {lifetime}); leave it unset for tokens that never expire.");
+        }
+
+        foreach ((string organizationId, TimeSpan organizationLifetime) in management.MaximumLifetimeByOrganization)
+        {
+            if (!Identifiers.IsValid(organizationId))
+            {
+                errors.Add($"TokenSdk:Management:MaximumLifetimeByOrganization names an invalid organization id '{organizationId}': use {Identifiers.Rule}.");
+            }
+
+            if (organizationLifetime <= TimeSpan.Zero)
+            {
+                errors.Add($"TokenSdk:Management:MaximumLifetimeByOrganization:{organizationId} must be positive (it is {organizationLifetime}).");
+            }
+        }
+
+        if (management.MaximumGracePeriod < TimeSpan.Zero)
+        {
+            errors.Add($"TokenSdk:Management:MaximumGracePeriod must not be negative (it is {management.MaximumGracePeriod}).");
+        }
     }
 
     private static void ValidateHashing(HashingOptions hashing, List<string> errors)

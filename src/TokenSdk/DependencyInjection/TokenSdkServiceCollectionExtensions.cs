@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TokenSdk;
 using TokenSdk.Credentials;
 using TokenSdk.DependencyInjection;
+using TokenSdk.Management;
 using TokenSdk.Roles;
 using TokenSdk.Storage;
 using TokenSdk.Verification;
@@ -14,7 +15,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class TokenSdkServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the role catalog, generator, verifier, options (validated at start) and <see cref="TimeProvider"/>.
+    /// Registers the role catalog, generator, verifier, token manager (with its deletion policy and a logging audit sink), options (validated at start) and <see cref="TimeProvider"/>.
     /// Add a store with the returned builder, for example <c>.AddInMemoryStore()</c>. Calling this twice registers
     /// nothing twice (each <paramref name="configure"/> delegate still runs, as with <c>Configure</c>); services the host
     /// registered first are kept.
@@ -53,6 +54,23 @@ public static class TokenSdkServiceCollectionExtensions
             sp.GetRequiredService<IOptions<TokenSdkOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<TokenVerifier>>()));
+
+        services.TryAddSingleton<ITokenDeletionPolicy>(static sp => new TokenDeletionPolicy(
+            sp.GetRequiredService<ITokenStore>(),
+            sp.GetRequiredService<IRoleCatalog>(),
+            sp.GetRequiredService<IOptions<TokenSdkOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITokenAuditSink, LoggerTokenAuditSink>(
+            static sp => new LoggerTokenAuditSink(sp.GetService<ILoggerFactory>())));
+        services.TryAddSingleton<ITokenManager>(static sp => new TokenManager(
+            sp.GetRequiredService<ITokenStore>(),
+            sp.GetRequiredService<IRoleCatalog>(),
+            sp.GetRequiredService<ITokenGenerator>(),
+            sp.GetRequiredService<IOptions<TokenSdkOptions>>().Value,
+            sp.GetRequiredService<ITokenDeletionPolicy>(),
+            sp.GetServices<ITokenAuditSink>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()));
 
         return new TokenSdkBuilder(services);
     }

@@ -24,4 +24,21 @@ internal static partial class Log
     [LoggerMessage(EventId = 1101, EventName = "TokenGenerated", Level = LogLevel.Debug,
         Message = "Generated token {ClientId} for role '{RoleId}' in organization '{OrganizationId}' ({MaskedToken}).")]
     public static partial void TokenGenerated(ILogger logger, string clientId, string roleId, string organizationId, string maskedToken);
+
+    [LoggerMessage(EventId = 2001, EventName = "Audit", Level = LogLevel.Information,
+        Message = "Token audit: {Kind} ({Operation}) by {ActorId} in organization {OrganizationId}; client {ClientId}, role {RoleId}, reason {Reason}, related client {RelatedClientId}, effective {EffectiveAt}.")]
+    public static partial void Audit(ILogger logger, Management.TokenAuditEventKind kind, string operation, string actorId, string organizationId,
+        string? clientId, string? roleId, Management.DeletionReason? reason, string? relatedClientId, DateTimeOffset? effectiveAt);
+
+    [LoggerMessage(EventId = 2002, EventName = "AuditDenied", Level = LogLevel.Warning,
+        Message = "Token audit: {Operation} by {ActorId} in organization {OrganizationId} denied (client {ClientId}, role {RoleId}): {Detail}")]
+    public static partial void AuditDenied(ILogger logger, string operation, string actorId, string organizationId, string? clientId, string? roleId, string? detail);
+
+    [LoggerMessage(EventId = 2101, EventName = "AuditSinkFailed", Level = LogLevel.Error,
+        Message = "An audit sink of type {SinkType} failed to record a {Kind} event.")]
+    public static partial void AuditSinkFailed(ILogger logger, Exception exception, string sinkType, Management.TokenAuditEventKind kind);
+
+    [LoggerMessage(EventId = 2102, EventName = "ScheduledDeletionFailed", Level = LogLevel.Error,
+        Message = "The scheduled deletion of token {ClientId} failed; it stays unusable after its expiry date and will be retried by PurgeExpiredAsync.")]
+    public static partial void ScheduledDeletionFailed(ILogger logger, Exception exception, string clientId);
 }

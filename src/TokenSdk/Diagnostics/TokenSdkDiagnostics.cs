@@ -26,6 +26,17 @@ internal static class TokenSdkDiagnostics
     public static readonly Counter<long> TokensGenerated = Meter.CreateCounter<long>(
         "tokensdk.tokens.generated", "{token}", "Tokens generated.");
 
+    public static readonly Counter<long> TokensDeleted = Meter.CreateCounter<long>(
+        "tokensdk.tokens.deleted", "{token}", "Tokens deleted, by reason.");
+
+    public static void RecordDeletion(Management.DeletionReason reason)
+    {
+        if (TokensDeleted.Enabled)
+        {
+            TokensDeleted.Add(1, new KeyValuePair<string, object?>("tokensdk.deletion.reason", reason.ToString().ToLowerInvariant()));
+        }
+    }
+
     public static void RecordVerification(VerificationStatus status)
     {
         if (Verifications.Enabled)

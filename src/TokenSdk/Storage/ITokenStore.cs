@@ -30,6 +30,16 @@ public interface ITokenStore
     /// <returns>Up to <see cref="TokenListQuery.Limit"/> records with client ids after <see cref="TokenListQuery.AfterClientId"/>.</returns>
     Task<IReadOnlyList<StoredToken>> ListAsync(TokenListQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Brings a live record's expiry date forward to <paramref name="expiresAt"/> (an earlier expiry date is kept).
+    /// Used for scheduled deletions, such as the grace period of a rotation, so the deadline survives a restart.
+    /// </summary>
+    /// <param name="clientId">The client id.</param>
+    /// <param name="expiresAt">The latest moment the token may still verify.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when a live record was found (and now expires no later than <paramref name="expiresAt"/>).</returns>
+    Task<bool> SetExpiryAsync(string clientId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes a record. Of several concurrent deletions of one client id exactly one returns <see langword="true"/>.</summary>
     /// <param name="clientId">The client id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -88,6 +88,27 @@ public sealed class InMemoryTokenStore : ITokenStore, ITokenLookup
     }
 
     /// <inheritdoc/>
+    public Task<bool> SetExpiryAsync(string clientId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        cancellationToken.ThrowIfCancellationRequested();
+        while (_tokens.TryGetValue(clientId, out StoredToken? current) && current is not null)
+        {
+            if (current.ExpiresAt is { } existing && existing <= expiresAt)
+            {
+                return Task.FromResult(true);
+            }
+
+            if (_tokens.TryUpdate(clientId, current.WithExpiresAt(expiresAt), current))
+            {
+                return Task.FromResult(true);
+            }
+        }
+
+        return Task.FromResult(false);
+    }
+
+    /// <inheritdoc/>
     public Task<bool> DeleteAsync(string clientId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(clientId);

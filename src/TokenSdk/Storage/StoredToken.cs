@@ -63,6 +63,17 @@ public sealed class StoredToken
     /// <summary>Gets when the token stops verifying; <see langword="null"/> (the default) means never.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
 
+    /// <summary>Returns a copy of this record with another expiry date; every other value is unchanged.</summary>
+    /// <param name="expiresAt">The new expiry date; <see langword="null"/> for none.</param>
+    /// <returns>The copy.</returns>
+    public StoredToken WithExpiresAt(DateTimeOffset? expiresAt) =>
+        new(ClientId, OrganizationId, RoleId, Verifier, CreatedAt)
+        {
+            CreatedBy = CreatedBy,
+            Description = Description,
+            ExpiresAt = expiresAt,
+        };
+
     /// <summary>Returns the client id, organization and role; the verifier is not shown.</summary>
     /// <returns>A description.</returns>
     public override string ToString() => $"StoredToken {{ ClientId = {ClientId}, Organization = {OrganizationId}, Role = {RoleId} }}";

@@ -1,0 +1,151 @@
+using System.Security.Claims;
+using TokenSdk.Roles;
+using TokenSdk.Verification;
+
+namespace TokenSdk.Management;
+
+/// <summary>
+/// Whoever asks for a management operation: a person or an application token, with an organization and roles.
+/// Build one from a <see cref="ClaimsPrincipal"/> (<see cref="FromPrincipal"/>) or from a verified token
+/// (<see cref="FromVerification"/>), or directly.
+/// </summary>
+public sealed class TokenCaller
+{
+    private readonly Role[] _roles;
+
+    /// <summary>Creates a caller.</summary>
+    /// <param name="id">Who acts (a user name or a client id); recorded in the audit trail.</param>
+    /// <param name="organizationId">The organization the caller belongs to and may manage.</param>
+    /// <param name="roles">The caller's roles.</param>
+    /// <exception cref="ArgumentException"><paramref name="id"/> or <paramref name="organizationId"/> is empty.</exception>
+    public TokenCaller(string id, string organizationId, IEnumerable<Role> roles)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentException.ThrowIfNullOrWhiteSpace(organizationId);
+        ArgumentNullException.ThrowIfNull(roles);
+        Id = id;
+        OrganizationId = organizationId;
+        _roles = roles.Where(r => r is not null).Distinct().ToArray();
+    }
+
+    /// <summary>Gets who acts.</summary>
+    public string Id { get; }
+
+    /// <summary>Gets the organization the caller may manage.</summary>
+    public string OrganizationId { get; }
+
+    /// <summary>Gets the caller's roles.</summary>
+    public IReadOnlyList<Role> Roles => _roles;
+
+    /// <summary>Returns whether one of the caller's roles grants <paramref name="permission"/>.</summary>
+    /// <param name="permission">The permission.</param>
+    /// <returns><see langword="true"/> when held.</returns>
+    public bool HasPermission(string permission)
+    {
+        ArgumentNullException.ThrowIfNull(permission);
+        return _roles.Any(r => r.HasPermission(permission));
+    }
+
+    /// <summary>
+    /// Returns the first permission of <paramref name="role"/> that the caller cannot pass on: one it does not hold,
+    /// or holds only on narrower resources than <paramref name="role"/> grants it on. <see langword="null"/> when
+    /// the caller may hand out <paramref name="role"/> without escalating its own privileges.
+    /// </summary>
+    /// <param name="role">The role of the token to be created.</param>
+    /// <returns>The first permission that would be an escalation, or <see langword="null"/>.</returns>
+    public string? FindEscalation(Role role)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        foreach (string permission in role.Permissions.Order(StringComparer.Ordinal))
+        {
+            if (!CanGrant(permission, role.Resources))
+            {
+                return permission;
+            }
+        }
+
+        return null;
+    }
+
+    private bool CanGrant(string permission, IReadOnlyList<ResourceScope> wanted)
+    {
+        List<ResourceScope> held = [];
+        foreach (Role mine in _roles)
+        {
+            if (!mine.HasPermission(permission))
+            {
+                continue;
+            }
+
+            if (mine.Resources.Count == 0)
+            {
+                return true;
+            }
+
+            held.AddRange(mine.Resources);
+        }
+
+        // An unrestricted role needs an unrestricted grant; a restricted one needs every scope covered.
+        return wanted.Count > 0 && held.Count > 0 && wanted.All(w => held.Any(h => h.Covers(w)));
+    }
+
+    /// <summary>
+    /// Creates a caller from an authenticated principal: the id from <see cref="ClaimTypes.NameIdentifier"/>,
+    /// <see cref="ClaimTypes.Name"/> or <see cref="TokenClaimTypes.ClientId"/>; the organization from
+    /// <see cref="TokenClaimTypes.OrganizationId"/> (else <paramref name="defaultOrganizationId"/>); the roles from
+    /// the identity's role claims, each a role id or name found in <paramref name="roles"/> (unknown ones are ignored).
+    /// </summary>
+    /// <param name="principal">The principal.</param>
+    /// <param name="roles">The role catalog.</param>
+    /// <param name="defaultOrganizationId">The organization when the principal names none.</param>
+    /// <returns>The caller; an unauthenticated principal gets no roles.</returns>
+    public static TokenCaller FromPrincipal(ClaimsPrincipal principal, IRoleCatalog roles, string defaultOrganizationId = TokenSdkOptions.DefaultOrganization)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(roles);
+        ArgumentException.ThrowIfNullOrWhiteSpace(defaultOrganizationId);
+
+        string id = principal.FindFirst(ClaimTypes.NameIdentifier)?.Value
+            ?? principal.FindFirst(ClaimTypes.Name)?.Value
+            ?? principal.FindFirst(TokenClaimTypes.ClientId)?.Value
+            ?? "anonymous";
+        string organizationId = principal.FindFirst(TokenClaimTypes.OrganizationId)?.Value is { Length: > 0 } org ? org : defaultOrganizationId;
+
+        List<Role> callerRoles = [];
+        foreach (ClaimsIdentity identity in principal.Identities)
+        {
+            if (!identity.IsAuthenticated)
+            {
+                continue;
+            }
+
+            foreach (Claim claim in identity.FindAll(identity.RoleClaimType))
+            {
+                if (roles.FindRole(claim.Value) is { } role)
+                {
+                    callerRoles.Add(role);
+                }
+            }
+        }
+
+        return new TokenCaller(id, organizationId, callerRoles);
+    }
+
+    /// <summary>Creates a caller from a valid verification result: the token acts with its own role and organization.</summary>
+    /// <param name="result">A valid verification result.</param>
+    /// <returns>The caller.</returns>
+    /// <exception cref="ArgumentException"><paramref name="result"/> is not valid.</exception>
+    public static TokenCaller FromVerification(TokenVerificationResult result)
+    {
+        if (!result.IsValid)
+        {
+            throw new ArgumentException($"Only a valid token can act as a caller; this one is {result.Status}.", nameof(result));
+        }
+
+        return new TokenCaller(result.ClientId!, result.OrganizationId!, [result.Role!]);
+    }
+
+    /// <summary>Returns the caller's id, organization and role names.</summary>
+    /// <returns>A description.</returns>
+    public override string ToString() => $"{Id} (organization {OrganizationId}; roles: {string.Join(", ", _roles.Select(r => r.Name))})";
+}

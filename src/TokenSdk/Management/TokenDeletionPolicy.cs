@@ -1,0 +1,78 @@
+using TokenSdk.Roles;
+using TokenSdk.Storage;
+
+namespace TokenSdk.Management;
+
+/// <summary>
+/// The default <see cref="ITokenDeletionPolicy"/>: a reason is required, and (unless
+/// <see cref="TokenManagementOptions.LockoutGuard"/> is off) the last live token of an organization that can manage
+/// tokens cannot be deleted.
+/// </summary>
+public sealed class TokenDeletionPolicy : ITokenDeletionPolicy
+{
+    private readonly ITokenStore _store;
+    private readonly IRoleCatalog _roles;
+    private readonly bool _lockoutGuard;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates the policy.</summary>
+    /// <param name="store">The store, to find the organization's other tokens.</param>
+    /// <param name="roles">The role catalog.</param>
+    /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
+    /// <param name="timeProvider">The clock, to ignore expired tokens; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    public TokenDeletionPolicy(ITokenStore store, IRoleCatalog roles, TokenSdkOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(roles);
+        _store = store;
+        _roles = roles;
+        _lockoutGuard = (options ?? new TokenSdkOptions()).Management.LockoutGuard;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<ManagementResult> EvaluateAsync(TokenDeletionContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Reason == DeletionReason.Unspecified || !Enum.IsDefined(context.Reason))
+        {
+            return ManagementResult.Failed(ManagementStatus.InvalidRequest,
+                "A deletion reason is required: Compromised, NoLongerNeeded, RoleChange or Other.");
+        }
+
+        if (!_lockoutGuard || context.Reason is DeletionReason.Rotated or DeletionReason.Expired || !CanManage(context.Token.RoleId))
+        {
+            return ManagementResult.Success;
+        }
+
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        string? after = null;
+        while (true)
+        {
+            IReadOnlyList<StoredToken> page = await _store.ListAsync(
+                new TokenListQuery { OrganizationId = context.Token.OrganizationId, AfterClientId = after, Limit = TokenListQuery.MaxLimit },
+                cancellationToken).ConfigureAwait(false);
+            foreach (StoredToken other in page)
+            {
+                if (other.ClientId != context.Token.ClientId && (other.ExpiresAt is null || other.ExpiresAt > now) && CanManage(other.RoleId))
+                {
+                    return ManagementResult.Success;
+                }
+            }
+
+            if (page.Count < TokenListQuery.MaxLimit)
+            {
+                break;
+            }
+
+            after = page[^1].ClientId;
+        }
+
+        return ManagementResult.Failed(ManagementStatus.LockoutPrevented,
+            $"Token {context.Token.ClientId} is the last token of organization '{context.Token.OrganizationId}' that can manage tokens; " +
+            "create another one first, or turn off TokenSdk:Management:LockoutGuard.");
+    }
+
+    private bool CanManage(string roleId) =>
+        _roles.TryGetRole(roleId, out Role? role) && role.HasPermission(Permissions.OrgTokenWrite);
+}

@@ -1,0 +1,19 @@
+using TokenSdk.Credentials;
+
+namespace TokenSdk.Management;
+
+/// <summary>Optional details for <see cref="ITokenManager.GenerateAsync"/>.</summary>
+public sealed class TokenGenerateOptions
+{
+    /// <summary>Gets a description shown when tokens are listed.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>
+    /// Gets the expiry date. Refused unless <see cref="TokenManagementOptions.AllowExpiry"/> is set; limited by
+    /// <see cref="TokenManagementOptions.MaximumLifetime"/>. <see langword="null"/> means never (or the maximum lifetime, if one is set).
+    /// </summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Gets the token format; <see langword="null"/> for <see cref="TokenSdkOptions.GenerationFormat"/>.</summary>
+    public TokenFormatKind? Format { get; init; }
+}

@@ -1,0 +1,17 @@
+using TokenSdk.Storage;
+
+namespace TokenSdk.Management;
+
+/// <summary>A page request for <see cref="ITokenManager.ListAsync"/>.</summary>
+public sealed class TokenListOptions
+{
+    /// <summary>Gets the page size, 1 to <see cref="TokenListQuery.MaxLimit"/>.</summary>
+    /// <value>The default value is 100.</value>
+    public int Limit { get; init; } = 100;
+
+    /// <summary>Gets the client id after which the page starts (<see cref="TokenPage.NextAfter"/> of the previous page).</summary>
+    public string? After { get; init; }
+
+    /// <summary>Gets a role id to list only tokens of that role; <see langword="null"/> for every role.</summary>
+    public string? RoleId { get; init; }
+}

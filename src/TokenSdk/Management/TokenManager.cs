@@ -1,0 +1,627 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TokenSdk.Credentials;
+using TokenSdk.Diagnostics;
+using TokenSdk.Roles;
+using TokenSdk.Storage;
+
+namespace TokenSdk.Management;
+
+/// <summary>
+/// The default <see cref="ITokenManager"/>. Generate: authorize (<c>org-token-write</c>, no escalation, same
+/// organization) → new credentials → store the one-way record → audit → details returned once.
+/// </summary>
+/// <remarks>
+/// Rotation grace periods are scheduled with the <see cref="TimeProvider"/> and also written to the token's expiry
+/// date, so the old token stops verifying on time even if this process stops; <see cref="PurgeExpiredAsync"/>
+/// removes what a stopped process left behind. Dispose the manager to cancel pending timers.
+/// </remarks>
+public sealed class TokenManager : ITokenManager, IDisposable
+{
+    /// <summary>The actor id recorded for scheduled work (expiry, grace periods).</summary>
+    public const string SystemActorId = "tokensdk";
+
+    private const int MaxAddAttempts = 3;
+
+    private readonly ITokenStore _store;
+    private readonly IRoleCatalog _roles;
+    private readonly ITokenGenerator _generator;
+    private readonly TokenManagementOptions _options;
+    private readonly ITokenDeletionPolicy _deletionPolicy;
+    private readonly ITokenAuditSink[] _auditSinks;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, ITimer> _scheduledDeletions = new(StringComparer.Ordinal);
+    private readonly TokenCaller _system;
+    private bool _disposed;
+
+    /// <summary>Creates a manager.</summary>
+    /// <param name="store">The token store.</param>
+    /// <param name="roles">The role catalog.</param>
+    /// <param name="generator">The generator; <see langword="null"/> for a <see cref="TokenGenerator"/> with <paramref name="options"/>.</param>
+    /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
+    /// <param name="deletionPolicy">The deletion policy; <see langword="null"/> for <see cref="TokenDeletionPolicy"/>.</param>
+    /// <param name="auditSinks">Where audit events go; <see langword="null"/> for a <see cref="LoggerTokenAuditSink"/>.</param>
+    /// <param name="timeProvider">The clock; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="loggerFactory">The logger factory; <see langword="null"/> for none.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException"><paramref name="options"/> are invalid.</exception>
+    public TokenManager(
+        ITokenStore store,
+        IRoleCatalog roles,
+        ITokenGenerator? generator = null,
+        TokenSdkOptions? options = null,
+        ITokenDeletionPolicy? deletionPolicy = null,
+        IEnumerable<ITokenAuditSink>? auditSinks = null,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(roles);
+        options ??= new TokenSdkOptions();
+        DependencyInjection.TokenSdkOptionsValidator.ThrowIfInvalid(options);
+
+        _store = store;
+        _roles = roles;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _options = options.Management;
+        _generator = generator ?? new TokenGenerator(options, _timeProvider);
+        _deletionPolicy = deletionPolicy ?? new TokenDeletionPolicy(store, roles, options, _timeProvider);
+        _auditSinks = auditSinks?.ToArray() ?? [new LoggerTokenAuditSink(loggerFactory)];
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<TokenManager>();
+        _system = new TokenCaller(SystemActorId, options.DefaultOrganizationId, [DefaultRoles.OrganizationAdministrator]);
+    }
+
+    /// <inheritdoc/>
+    public async Task<ManagementResult<GeneratedToken>> GenerateAsync(TokenCaller caller, string role, TokenGenerateOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(role);
+        options ??= new TokenGenerateOptions();
+        using Activity? activity = StartActivity("generate", caller);
+
+        ManagementResult? denied = await AuthorizeAsync(caller, "generate", Permissions.OrgTokenWrite, null, cancellationToken).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return Finish(activity, ManagementResult<GeneratedToken>.From(denied));
+        }
+
+        Role? target = _roles.FindRole(role);
+        if (target is null)
+        {
+            return Finish(activity, ManagementResult<GeneratedToken>.Failed(ManagementStatus.RoleNotFound, $"No role has the id or name '{Shorten(role)}'."));
+        }
+
+        denied = await CheckEscalationAsync(caller, "generate", target, null, cancellationToken).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return Finish(activity, ManagementResult<GeneratedToken>.From(denied));
+        }
+
+        ManagementResult<DateTimeOffsetBox> expiry = ResolveExpiry(caller.OrganizationId, options.ExpiresAt);
+        if (!expiry.Succeeded)
+        {
+            return Finish(activity, ManagementResult<GeneratedToken>.From(expiry));
+        }
+
+        var request = new TokenGenerationRequest(target)
+        {
+            OrganizationId = caller.OrganizationId,
+            Description = options.Description,
+            CreatedBy = caller.Id,
+            ExpiresAt = expiry.Value!.Value,
+            Format = options.Format,
+        };
+        ManagementResult<IssuedToken> issued = await IssueAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!issued.Succeeded)
+        {
+            return Finish(activity, ManagementResult<GeneratedToken>.From(issued));
+        }
+
+        GeneratedToken details = issued.Value!.Details;
+        activity?.SetTag("tokensdk.client_id", details.ClientId);
+        await AuditAsync(new TokenAuditEvent
+        {
+            Kind = TokenAuditEventKind.Generated,
+            Operation = "generate",
+            OccurredAt = details.GeneratedOn,
+            ActorId = caller.Id,
+            OrganizationId = caller.OrganizationId,
+            ClientId = details.ClientId,
+            RoleId = target.Id,
+        }, cancellationToken).ConfigureAwait(false);
+        return Finish(activity, ManagementResult<GeneratedToken>.Ok(details));
+    }
+
+    /// <inheritdoc/>
+    public async Task<ManagementResult<TokenPage>> ListAsync(TokenCaller caller, TokenListOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        options ??= new TokenListOptions();
+        using Activity? activity = StartActivity("list", caller);
+
+        ManagementResult? denied = await AuthorizeAsync(caller, "list", Permissions.OrgTokenRead, null, cancellationToken).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return Finish(activity, ManagementResult<TokenPage>.From(denied));
+        }
+
+        if (options.Limit is < 1 or > TokenListQuery.MaxLimit)
+        {
+            return Finish(activity, ManagementResult<TokenPage>.Failed(ManagementStatus.InvalidRequest, $"The page size must be 1 to {TokenListQuery.MaxLimit}."));
+        }
+
+        var tokens = new List<TokenInfo>(Math.Min(options.Limit, 128));
+        string? after = options.After;
+        bool exhausted = false;
+        while (tokens.Count < options.Limit && !exhausted)
+        {
+            // Ask for one page of the store at a time; a role filter may need several.
+            IReadOnlyList<StoredToken> page = await _store.ListAsync(
+                new TokenListQuery { OrganizationId = caller.OrganizationId, AfterClientId = after, Limit = options.Limit },
+                cancellationToken).ConfigureAwait(false);
+            exhausted = page.Count < options.Limit;
+            foreach (StoredToken record in page)
+            {
+                after = record.ClientId;
+                if (options.RoleId is null || string.Equals(record.RoleId, options.RoleId, StringComparison.Ordinal))
+                {
+                    tokens.Add(ToInfo(record));
+                    if (tokens.Count == options.Limit)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+
+        // A full page may be followed by an empty one; keyset paging cannot know without reading ahead.
+        string? nextAfter = tokens.Count == options.Limit ? tokens[^1].ClientId : null;
+        return Finish(activity, ManagementResult<TokenPage>.Ok(new TokenPage(tokens, nextAfter)));
+    }
+
+    /// <inheritdoc/>
+    public async Task<ManagementResult<TokenInfo>> GetAsync(TokenCaller caller, string clientId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(clientId);
+        using Activity? activity = StartActivity("get", caller);
+
+        ManagementResult? denied = await AuthorizeAsync(caller, "get", Permissions.OrgTokenRead, clientId, cancellationToken).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return Finish(activity, ManagementResult<TokenInfo>.From(denied));
+        }
+
+        StoredToken? record = await FindInOrganizationAsync(caller, clientId, cancellationToken).ConfigureAwait(false);
+        return Finish(activity, record is null ? ManagementResult<TokenInfo>.From(NotFound(clientId)) : ManagementResult<TokenInfo>.Ok(ToInfo(record)));
+    }
+
+    /// <inheritdoc/>
+    public async Task<ManagementResult> DeleteAsync(TokenCaller caller, string clientId, DeletionReason reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(clientId);
+        using Activity? activity = StartActivity("delete", caller);
+
+        ManagementResult? denied = await AuthorizeAsync(caller, "delete", Permissions.OrgTokenWrite, clientId, cancellationToken).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return Finish(activity, denied);
+        }
+
+        if (reason is DeletionReason.Rotated or DeletionReason.Expired)
+        {
+            return Finish(activity, ManagementResult.Failed(ManagementStatus.InvalidRequest,
+                $"The reason {reason} is set by TokenSdk itself; use Compromised, NoLongerNeeded, RoleChange or Other."));
+        }
+
+        StoredToken? record = await FindInOrganizationAsync(caller, clientId, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            return Finish(activity, NotFound(clientId));
+        }
+
+        ManagementResult policy = await _deletionPolicy.EvaluateAsync(
+            new TokenDeletionContext { Caller = caller, Token = ToInfo(record), Reason = reason }, cancellationToken).ConfigureAwait(false);
+        if (!policy.Succeeded)
+        {
+            await DenyAsync(caller, "delete", record.ClientId, record.RoleId, policy.Message, cancellationToken).ConfigureAwait(false);
+            return Finish(activity, policy);
+        }
+
+        bool deleted = await DeleteRecordAsync(caller, record, reason, cancellationToken).ConfigureAwait(false);
+        return Finish(activity, deleted ? ManagementResult.Success : NotFound(clientId));
+    }
+
+    /// <inheritdoc/>
+    public async Task<ManagementResult<GeneratedToken>> RotateAsync(TokenCaller caller, string clientId, TokenRotateOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(clientId);
+        options ??= new TokenRotateOptions();
+        using Activity? activity = StartActivity("rotate", caller);
+
+        ManagementResult? denied = await AuthorizeAsync(caller, "rotate", Permissions.OrgTokenWrite, clientId, cancellationToken).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return Finish(activity, ManagementResult<GeneratedToken>.From(denied));
+        }
+
+        TimeSpan grace = options.GracePeriod ?? TimeSpan.Zero;
+        if (grace < TimeSpan.Zero || grace > _options.MaximumGracePeriod)
+        {
+            return Finish(activity, ManagementResult<GeneratedToken>.Failed(ManagementStatus.InvalidRequest,
+                $"The grace period must lie between zero and {_options.MaximumGracePeriod}."));
+        }
+
+        StoredToken? old = await FindInOrganizationAsync(caller, clientId, cancellationToken).ConfigureAwait(false);
+        if (old is null)
+        {
+            return Finish(activity, ManagementResult<GeneratedToken>.From(NotFound(clientId)));
+        }
+
+        Role? target = options.Role is null
+            ? (_roles.TryGetRole(old.RoleId, out Role? same) ? same : null)
+            : _roles.FindRole(options.Role);
+        if (target is null)
+        {
+            return Finish(activity, ManagementResult<GeneratedToken>.Failed(ManagementStatus.RoleNotFound,
+                $"No role has the id or name '{Shorten(options.Role ?? old.RoleId)}'."));
+        }
+
+        denied = await CheckEscalationAsync(caller, "rotate", target, old.ClientId, cancellationToken).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return Finish(activity, ManagementResult<GeneratedToken>.From(denied));
+        }
+
+        ManagementResult policy = await _deletionPolicy.EvaluateAsync(
+            new TokenDeletionContext { Caller = caller, Token = ToInfo(old), Reason = DeletionReason.Rotated }, cancellationToken).ConfigureAwait(false);
+        if (!policy.Succeeded)
+        {
+            await DenyAsync(caller, "rotate", old.ClientId, old.RoleId, policy.Message, cancellationToken).ConfigureAwait(false);
+            return Finish(activity, ManagementResult<GeneratedToken>.From(policy));
+        }
+
+        ManagementResult<DateTimeOffsetBox> expiry = ResolveExpiry(caller.OrganizationId, null);
+        var request = new TokenGenerationRequest(target)
+        {
+            OrganizationId = caller.OrganizationId,
+            Description = options.Description ?? old.Description,
+            CreatedBy = caller.Id,
+            ExpiresAt = expiry.Value?.Value,
+        };
+        ManagementResult<IssuedToken> issued = await IssueAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!issued.Succeeded)
+        {
+            return Finish(activity, ManagementResult<GeneratedToken>.From(issued));
+        }
+
+        GeneratedToken details = issued.Value!.Details;
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        try
+        {
+            if (grace == TimeSpan.Zero)
+            {
+                await DeleteRecordAsync(caller, old, DeletionReason.Rotated, cancellationToken, relatedClientId: details.ClientId).ConfigureAwait(false);
+            }
+            else
+            {
+                await ScheduleDeletionAsync(caller, old, now + grace, details.ClientId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            // Undo: the caller keeps the old token, and no unknown new token lingers.
+            await _store.DeleteAsync(details.ClientId, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        activity?.SetTag("tokensdk.client_id", details.ClientId);
+        await AuditAsync(new TokenAuditEvent
+        {
+            Kind = TokenAuditEventKind.Rotated,
+            Operation = "rotate",
+            OccurredAt = now,
+            ActorId = caller.Id,
+            OrganizationId = caller.OrganizationId,
+            ClientId = old.ClientId,
+            RoleId = target.Id,
+            RelatedClientId = details.ClientId,
+            EffectiveAt = now + grace,
+        }, cancellationToken).ConfigureAwait(false);
+        return Finish(activity, ManagementResult<GeneratedToken>.Ok(details));
+    }
+
+    /// <inheritdoc/>
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        List<StoredToken> expired = [];
+        string? after = null;
+        while (true)
+        {
+            IReadOnlyList<StoredToken> page = await _store.ListAsync(
+                new TokenListQuery { AfterClientId = after, Limit = TokenListQuery.MaxLimit }, cancellationToken).ConfigureAwait(false);
+            expired.AddRange(page.Where(t => t.ExpiresAt <= now));
+            if (page.Count < TokenListQuery.MaxLimit)
+            {
+                break;
+            }
+
+            after = page[^1].ClientId;
+        }
+
+        int deleted = 0;
+        foreach (StoredToken record in expired)
+        {
+            if (await DeleteRecordAsync(_system, record, DeletionReason.Expired, cancellationToken).ConfigureAwait(false))
+            {
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Cancels pending scheduled deletions (their tokens still stop verifying at their expiry date).</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (ITimer timer in _scheduledDeletions.Values)
+        {
+            timer.Dispose();
+        }
+
+        _scheduledDeletions.Clear();
+    }
+
+    private async Task<ManagementResult<IssuedToken>> IssueAsync(TokenGenerationRequest request, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            IssuedToken issued;
+            try
+            {
+                issued = _generator.Generate(request);
+            }
+            catch (ArgumentException ex)
+            {
+                return ManagementResult<IssuedToken>.Failed(ManagementStatus.InvalidRequest, StripParameterName(ex));
+            }
+
+            if (await _store.TryAddAsync(issued.Record, cancellationToken).ConfigureAwait(false))
+            {
+                return ManagementResult<IssuedToken>.Ok(issued);
+            }
+
+            // A client id collision (2^-137 per pair) or a deleted id: draw again.
+            if (attempt == MaxAddAttempts)
+            {
+                throw new InvalidOperationException($"The store refused {MaxAddAttempts} new client ids in a row; check that it does not reject every add.");
+            }
+        }
+    }
+
+    private async Task<bool> DeleteRecordAsync(TokenCaller caller, StoredToken record, DeletionReason reason, CancellationToken cancellationToken, string? relatedClientId = null)
+    {
+        if (!await _store.DeleteAsync(record.ClientId, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        if (_scheduledDeletions.TryRemove(record.ClientId, out ITimer? timer))
+        {
+            timer.Dispose();
+        }
+
+        TokenSdkDiagnostics.RecordDeletion(reason);
+        await AuditAsync(new TokenAuditEvent
+        {
+            Kind = TokenAuditEventKind.Deleted,
+            Operation = reason == DeletionReason.Expired ? "expire" : reason == DeletionReason.Rotated ? "rotate" : "delete",
+            OccurredAt = _timeProvider.GetUtcNow(),
+            ActorId = caller.Id,
+            OrganizationId = record.OrganizationId,
+            ClientId = record.ClientId,
+            RoleId = record.RoleId,
+            Reason = reason,
+            RelatedClientId = relatedClientId,
+        }, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task ScheduleDeletionAsync(TokenCaller caller, StoredToken old, DateTimeOffset deleteAt, string newClientId, CancellationToken cancellationToken)
+    {
+        // The deadline goes into the store first: verification honours it even if the timer never fires.
+        await _store.SetExpiryAsync(old.ClientId, deleteAt, cancellationToken).ConfigureAwait(false);
+        if (!_disposed)
+        {
+            ITimer timer = _timeProvider.CreateTimer(
+                static state =>
+                {
+                    var (manager, record, related) = ((TokenManager, StoredToken, string))state!;
+                    _ = manager.RunScheduledDeletionAsync(record, related);
+                },
+                (this, old, newClientId),
+                deleteAt - _timeProvider.GetUtcNow(),
+                Timeout.InfiniteTimeSpan);
+            if (_scheduledDeletions.TryGetValue(old.ClientId, out ITimer? previous))
+            {
+                previous.Dispose();
+            }
+
+            _scheduledDeletions[old.ClientId] = timer;
+        }
+
+        await AuditAsync(new TokenAuditEvent
+        {
+            Kind = TokenAuditEventKind.DeletionScheduled,
+            Operation = "rotate",
+            OccurredAt = _timeProvider.GetUtcNow(),
+            ActorId = caller.Id,
+            OrganizationId = old.OrganizationId,
+            ClientId = old.ClientId,
+            RoleId = old.RoleId,
+            Reason = DeletionReason.Rotated,
+            RelatedClientId = newClientId,
+            EffectiveAt = deleteAt,
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RunScheduledDeletionAsync(StoredToken record, string relatedClientId)
+    {
+        try
+        {
+            _scheduledDeletions.TryRemove(record.ClientId, out _);
+            await DeleteRecordAsync(_system, record, DeletionReason.Rotated, CancellationToken.None, relatedClientId).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A timer callback has no caller to throw to: log, and leave the rest to PurgeExpiredAsync.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.ScheduledDeletionFailed(_logger, ex, record.ClientId);
+        }
+    }
+
+    private async ValueTask<ManagementResult?> AuthorizeAsync(TokenCaller caller, string operation, string permission, string? clientId, CancellationToken cancellationToken)
+    {
+        if (caller.HasPermission(permission))
+        {
+            return null;
+        }
+
+        string message = $"Caller '{caller.Id}' lacks the permission '{permission}' needed to {operation} tokens.";
+        await DenyAsync(caller, operation, clientId is null ? null : Shorten(clientId), null, message, cancellationToken).ConfigureAwait(false);
+        return ManagementResult.Failed(ManagementStatus.PermissionDenied, message, permission);
+    }
+
+    private async ValueTask<ManagementResult?> CheckEscalationAsync(TokenCaller caller, string operation, Role target, string? clientId, CancellationToken cancellationToken)
+    {
+        string? missing = caller.FindEscalation(target);
+        if (missing is null)
+        {
+            return null;
+        }
+
+        string message = $"Caller '{caller.Id}' cannot create a token of role '{target.Name}': the role grants '{missing}', which the caller does not hold on every resource the role covers.";
+        await DenyAsync(caller, operation, clientId, target.Id, message, cancellationToken).ConfigureAwait(false);
+        return ManagementResult.Failed(ManagementStatus.EscalationDenied, message, missing);
+    }
+
+    private ValueTask DenyAsync(TokenCaller caller, string operation, string? clientId, string? roleId, string? detail, CancellationToken cancellationToken) =>
+        AuditAsync(new TokenAuditEvent
+        {
+            Kind = TokenAuditEventKind.Denied,
+            Operation = operation,
+            OccurredAt = _timeProvider.GetUtcNow(),
+            ActorId = caller.Id,
+            OrganizationId = caller.OrganizationId,
+            ClientId = clientId,
+            RoleId = roleId,
+            Detail = detail,
+        }, cancellationToken);
+
+    private async ValueTask AuditAsync(TokenAuditEvent auditEvent, CancellationToken cancellationToken)
+    {
+        foreach (ITokenAuditSink sink in _auditSinks)
+        {
+            try
+            {
+                await sink.WriteAsync(auditEvent, cancellationToken).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // The operation already happened; a failing sink must not hide that or starve the other sinks.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.AuditSinkFailed(_logger, ex, sink.GetType().FullName ?? sink.GetType().Name, auditEvent.Kind);
+            }
+        }
+    }
+
+    private async ValueTask<StoredToken?> FindInOrganizationAsync(TokenCaller caller, string clientId, CancellationToken cancellationToken)
+    {
+        if (!CredentialGenerator.IsClientId(clientId))
+        {
+            return null;
+        }
+
+        StoredToken? record = await _store.FindAsync(clientId, cancellationToken).ConfigureAwait(false);
+
+        // Another organization's token is reported as not found, so client ids cannot be probed across tenants.
+        return record is not null && string.Equals(record.OrganizationId, caller.OrganizationId, StringComparison.Ordinal) ? record : null;
+    }
+
+    private ManagementResult<DateTimeOffsetBox> ResolveExpiry(string organizationId, DateTimeOffset? requested)
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        TimeSpan? maximum = _options.MaximumLifetimeFor(organizationId);
+        if (requested is null)
+        {
+            return ManagementResult<DateTimeOffsetBox>.Ok(new DateTimeOffsetBox(maximum is { } max ? now + max : null));
+        }
+
+        if (!_options.AllowExpiry && maximum is null)
+        {
+            return ManagementResult<DateTimeOffsetBox>.Failed(ManagementStatus.InvalidRequest,
+                "Tokens never expire here; set TokenSdk:Management:AllowExpiry to allow expiry dates.");
+        }
+
+        if (requested <= now)
+        {
+            return ManagementResult<DateTimeOffsetBox>.Failed(ManagementStatus.InvalidRequest, "The expiry date must lie in the future.");
+        }
+
+        if (maximum is { } limit && requested > now + limit)
+        {
+            return ManagementResult<DateTimeOffsetBox>.Failed(ManagementStatus.InvalidRequest,
+                $"The expiry date lies beyond the maximum token lifetime of organization '{organizationId}' ({limit}).");
+        }
+
+        return ManagementResult<DateTimeOffsetBox>.Ok(new DateTimeOffsetBox(requested));
+    }
+
+    private TokenInfo ToInfo(StoredToken record) =>
+        new(record, _roles.TryGetRole(record.RoleId, out Role? role) ? role.Name : null);
+
+    private static ManagementResult NotFound(string clientId) =>
+        ManagementResult.Failed(ManagementStatus.NotFound, $"No token with client id '{Shorten(clientId)}' in this organization.");
+
+    private static string Shorten(string value) => value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 61), "...");
+
+    private static string StripParameterName(ArgumentException ex) =>
+        ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal);
+
+    private static Activity? StartActivity(string operation, TokenCaller caller)
+    {
+        Activity? activity = TokenSdkDiagnostics.ActivitySource.StartActivity("tokensdk.token." + operation);
+        if (activity is not null)
+        {
+            activity.SetTag("tokensdk.operation", operation);
+            activity.SetTag("tokensdk.organization", caller.OrganizationId);
+            activity.SetTag("tokensdk.actor", caller.Id);
+        }
+
+        return activity;
+    }
+
+    private static T Finish<T>(Activity? activity, T result)
+        where T : ManagementResult
+    {
+        if (activity is not null)
+        {
+            activity.SetTag("tokensdk.status", result.Status.ToString());
+            if (!result.Succeeded)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, result.Status.ToString());
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>An optional expiry date as a reference type, so it fits <see cref="ManagementResult{T}"/>.</summary>
+    private sealed record DateTimeOffsetBox(DateTimeOffset? Value);
+}

@@ -1,0 +1,17 @@
+namespace TokenSdk.Management;
+
+/// <summary>Optional details for <see cref="ITokenManager.RotateAsync"/>.</summary>
+public sealed class TokenRotateOptions
+{
+    /// <summary>Gets the role (id or name) of the new token; <see langword="null"/> keeps the old token's role.</summary>
+    public string? Role { get; init; }
+
+    /// <summary>
+    /// Gets how long the old token keeps working beside the new one; <see langword="null"/> or zero deletes it at once.
+    /// At most <see cref="TokenManagementOptions.MaximumGracePeriod"/>.
+    /// </summary>
+    public TimeSpan? GracePeriod { get; init; }
+
+    /// <summary>Gets the new token's description; <see langword="null"/> keeps the old one.</summary>
+    public string? Description { get; init; }
+}
