@@ -2,9 +2,10 @@
 // pick a role and see its permissions, generate a token (details shown once), download them as CSV,
 // list tokens, verify, delete, verify again.
 using Microsoft.Extensions.DependencyInjection;
+using TokenSdk;
 using TokenSdk.Credentials;
+using TokenSdk.Management;
 using TokenSdk.Roles;
-using TokenSdk.Storage;
 using TokenSdk.Verification;
 
 var services = new ServiceCollection();
@@ -12,9 +13,11 @@ services.AddTokenSdk().AddInMemoryStore();
 await using ServiceProvider provider = services.BuildServiceProvider();
 
 var roles = provider.GetRequiredService<IRoleCatalog>();
-var generator = provider.GetRequiredService<ITokenGenerator>();
-var store = provider.GetRequiredService<ITokenStore>();
+var manager = provider.GetRequiredService<ITokenManager>();
 var verifier = provider.GetRequiredService<ITokenVerifier>();
+
+// Whoever manages tokens needs Organization Administrator or Database Administrator.
+var admin = new TokenCaller("alice@example.com", TokenSdkOptions.DefaultOrganization, [DefaultRoles.OrganizationAdministrator]);
 
 // 1. Select a role to see its permissions.
 Role role = roles.FindRole("Read Only User") ?? throw new InvalidOperationException("Role not found.");
@@ -24,13 +27,8 @@ Console.WriteLine($"  Permissions: {string.Join(", ", role.Permissions.Order(Str
 Console.WriteLine();
 
 // 2. Generate a token. Its details exist only now; the store keeps a one-way verifier.
-IssuedToken issued = generator.Generate(new TokenGenerationRequest(role) { Description = "console sample" });
-if (!await store.TryAddAsync(issued.Record))
-{
-    throw new InvalidOperationException("The client id is already taken.");
-}
-
-GeneratedToken details = issued.Details;
+GeneratedToken details = (await manager.GenerateAsync(admin, role.Id, new TokenGenerateOptions { Description = "console sample" }))
+    .GetValueOrThrow();
 Console.WriteLine("Token details (shown once, store them securely):");
 Console.WriteLine($"  Client Id:     {details.ClientId}");
 Console.WriteLine($"  Client Secret: {details.Secret}");
@@ -55,24 +53,28 @@ Console.WriteLine();
 
 // 4. Manage existing tokens: the list never holds a secret.
 Console.WriteLine("Existing tokens:");
-foreach (StoredToken token in await store.ListAsync(new TokenListQuery()))
+foreach (TokenInfo token in (await manager.ListAsync(admin)).GetValueOrThrow().Tokens)
 {
-    Console.WriteLine($"  {token.ClientId}  role={token.RoleId}  generated={token.CreatedAt:u}  description={token.Description}");
+    Console.WriteLine($"  {token.ClientId}  role={token.RoleName}  generated={token.GeneratedOn:u}  description={token.Description}");
 }
 
 Console.WriteLine();
 
-// 5. Verify the token, the client id + secret pair, and a wrong token.
+// 5. Verify the token, the client id + secret pair, and a mistyped token.
 Print("Verify the token", await verifier.VerifyAsync(details.Token));
 Print("Verify client id + secret", await verifier.VerifyClientSecretAsync(details.ClientId, details.Secret));
 string tampered = details.Token[..^1] + (details.Token[^1] == '0' ? '1' : '0');
 Print("Verify a mistyped token", await verifier.VerifyAsync(tampered));
 
-// 6. Delete the token (compromised, no longer needed, or needs another role): it fails at once.
-bool deleted = await store.DeleteAsync(details.ClientId);
-Console.WriteLine($"Deleted {details.ClientId}: {deleted}");
-Print("Verify the deleted token", await verifier.VerifyAsync(details.Token));
+// 6. A Read Only token cannot manage tokens, and nobody can mint a role above their own.
+var readOnly = TokenCaller.FromVerification(await verifier.VerifyAsync(details.Token));
+ManagementResult denied = await manager.GenerateAsync(readOnly, DefaultRoles.OrganizationAdministrator.Id);
+Console.WriteLine($"The Read Only token tries to generate a token -> {denied.Status}: {denied.Message}");
 
+// 7. Delete the token (compromised, no longer needed, or needs another role): it fails at once.
+ManagementResult deleted = await manager.DeleteAsync(admin, details.ClientId, DeletionReason.NoLongerNeeded);
+Console.WriteLine($"Delete {details.ClientId} -> {deleted}");
+Print("Verify the deleted token", await verifier.VerifyAsync(details.Token));
 
 // The token is gone, so its downloaded details are useless: remove them.
 File.Delete(csvPath);
