@@ -1,5 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TokenSdk.DependencyInjection;
 using TokenSdk.Roles;
 using TokenSdk.Storage;
 
@@ -19,6 +22,40 @@ public static class TokenSdkBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<InMemoryTokenStore>();
         builder.Services.TryAddSingleton<ITokenStore>(static sp => sp.GetRequiredService<InMemoryTokenStore>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Uses a <see cref="FileTokenStore"/> in <paramref name="directory"/> (durable, shared safely by several processes),
+    /// unless an <see cref="ITokenStore"/> is already registered.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="directory">The store directory; created when missing.</param>
+    /// <returns>The builder.</returns>
+    public static ITokenSdkBuilder AddFileStore(this ITokenSdkBuilder builder, string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        return builder.AddFileStore(options => options.Directory = directory);
+    }
+
+    /// <summary>
+    /// Uses a <see cref="FileTokenStore"/> configured by <paramref name="configure"/>, unless an <see cref="ITokenStore"/>
+    /// is already registered. The options are validated when the host starts.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets the directory and, optionally, the refresh interval and lock timeout.</param>
+    /// <returns>The builder.</returns>
+    public static ITokenSdkBuilder AddFileStore(this ITokenSdkBuilder builder, Action<FileTokenStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<FileTokenStoreOptions>().Configure(configure).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileTokenStoreOptions>, FileTokenStoreOptionsValidator>());
+        builder.Services.TryAddSingleton(static sp => new FileTokenStore(
+            sp.GetRequiredService<IOptions<FileTokenStoreOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<FileTokenStore>>()));
+        builder.Services.TryAddSingleton<ITokenStore>(static sp => sp.GetRequiredService<FileTokenStore>());
         return builder;
     }
 

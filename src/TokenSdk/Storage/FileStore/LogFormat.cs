@@ -1,0 +1,380 @@
+using System.Buffers.Binary;
+using System.Text;
+using TokenSdk.Credentials;
+using TokenSdk.Hashing;
+
+namespace TokenSdk.Storage.FileStore;
+
+/// <summary>
+/// The on-disk format of the file store's log: a 32-byte header, then records.
+/// <code>
+/// header := "TSDKLOG\0" | u16 version | u16 flags | u32 reserved | u64 generation | u32 reserved | u32 crc32c(bytes 0..27)
+/// record := u32 length | u32 crc32c(length bytes + payload) | payload (length bytes)
+/// payload:= u8 type | fields (little-endian; str = u16 byte count + UTF-8, 0xFFFF for null)
+///   Add(1):       str clientId | str org | str role | u8 algorithm | u8 version | str? keyId | 32 bytes V
+///                 | i64 createdAt UTC ticks | i16 offset minutes | str? createdBy | str? description | i64 expiresAt UTC ticks (0 = none)
+///   Delete(2):    str clientId
+///   SetExpiry(3): str clientId | i64 expiresAt UTC ticks
+/// </code>
+/// The generation is random and changes when compaction replaces the file, which tells other processes to reload.
+/// </summary>
+internal static class LogFormat
+{
+    public const int HeaderLength = 32;
+    public const int RecordPrefixLength = 8;
+    public const int MaxPayloadLength = 64 * 1024;
+    public const ushort Version = 1;
+
+    private const ushort NullString = 0xFFFF;
+    private static readonly byte[] s_magic = "TSDKLOG\0"u8.ToArray();
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static byte[] CreateHeader(ulong generation)
+    {
+        byte[] header = new byte[HeaderLength];
+        s_magic.CopyTo(header, 0);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(8), Version);
+        BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(16), generation);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(28), Crc32C.Compute(header.AsSpan(0, 28)));
+        return header;
+    }
+
+    /// <summary>Reads a header; the error says what is wrong with it.</summary>
+    public static bool TryReadHeader(ReadOnlySpan<byte> header, out ulong generation, out string? error)
+    {
+        generation = 0;
+        if (header.Length < HeaderLength)
+        {
+            error = "the file is shorter than its header";
+            return false;
+        }
+
+        if (!header[..8].SequenceEqual(s_magic))
+        {
+            error = "the file does not start with the TokenSdk log header (is it a TokenSdk store?)";
+            return false;
+        }
+
+        if (BinaryPrimitives.ReadUInt32LittleEndian(header[28..]) != Crc32C.Compute(header[..28]))
+        {
+            error = "the header checksum does not match";
+            return false;
+        }
+
+        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(header[8..]);
+        if (version != Version)
+        {
+            error = $"the file format version is {version}; this TokenSdk reads version {Version} (upgrade TokenSdk to open it)";
+            return false;
+        }
+
+        generation = BinaryPrimitives.ReadUInt64LittleEndian(header[16..]);
+        error = null;
+        return true;
+    }
+
+    /// <summary>The result of reading one record at a position.</summary>
+    public enum ReadStatus
+    {
+        Ok,
+        Incomplete,
+        Invalid,
+    }
+
+    /// <summary>Reads the record at the start of <paramref name="data"/>.</summary>
+    public static ReadStatus TryReadRecord(ReadOnlySpan<byte> data, out LogRecord record, out int consumed)
+    {
+        record = default;
+        consumed = 0;
+        if (data.Length < RecordPrefixLength)
+        {
+            return ReadStatus.Incomplete;
+        }
+
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(data);
+        if (length is 0 or > MaxPayloadLength)
+        {
+            return ReadStatus.Invalid;
+        }
+
+        if (data.Length < RecordPrefixLength + length)
+        {
+            return ReadStatus.Incomplete;
+        }
+
+        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
+        ReadOnlySpan<byte> payload = data.Slice(RecordPrefixLength, (int)length);
+        if (crc != Checksum(data[..4], payload) || !TryDecode(payload, out record))
+        {
+            return ReadStatus.Invalid;
+        }
+
+        consumed = RecordPrefixLength + (int)length;
+        return ReadStatus.Ok;
+    }
+
+    public static void WriteAdd(Stream output, StoredToken token)
+    {
+        Span<byte> verifier = stackalloc byte[32];
+        token.Verifier.CopyValueTo(verifier);
+        var payload = new PayloadWriter();
+        payload.Byte((byte)RecordType.Add);
+        payload.String(token.ClientId);
+        payload.String(token.OrganizationId);
+        payload.String(token.RoleId);
+        payload.Byte((byte)token.Verifier.Algorithm);
+        payload.Byte((byte)token.Verifier.Version);
+        payload.String(token.Verifier.KeyId);
+        payload.Bytes(verifier);
+        payload.Int64(token.CreatedAt.UtcTicks);
+        payload.Int16((short)token.CreatedAt.Offset.TotalMinutes);
+        payload.String(token.CreatedBy);
+        payload.String(token.Description);
+        payload.Int64(token.ExpiresAt?.UtcTicks ?? 0);
+        payload.WriteRecord(output);
+    }
+
+    public static void WriteDelete(Stream output, string clientId)
+    {
+        var payload = new PayloadWriter();
+        payload.Byte((byte)RecordType.Delete);
+        payload.String(clientId);
+        payload.WriteRecord(output);
+    }
+
+    public static void WriteSetExpiry(Stream output, string clientId, DateTimeOffset expiresAt)
+    {
+        var payload = new PayloadWriter();
+        payload.Byte((byte)RecordType.SetExpiry);
+        payload.String(clientId);
+        payload.Int64(expiresAt.UtcTicks);
+        payload.WriteRecord(output);
+    }
+
+    private static uint Checksum(ReadOnlySpan<byte> lengthBytes, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> buffer = payload.Length <= 4096 ? stackalloc byte[4 + payload.Length] : new byte[4 + payload.Length];
+        lengthBytes.CopyTo(buffer);
+        payload.CopyTo(buffer[4..]);
+        return Crc32C.Compute(buffer);
+    }
+
+    private static bool TryDecode(ReadOnlySpan<byte> payload, out LogRecord record)
+    {
+        record = default;
+        var reader = new PayloadReader(payload);
+        if (!reader.Byte(out byte type) || !reader.String(out string? clientId) || clientId is null
+            || !CredentialGenerator.IsClientId(clientId))
+        {
+            return false;
+        }
+
+        switch ((RecordType)type)
+        {
+            case RecordType.Add:
+                Span<byte> value = stackalloc byte[32];
+                if (!reader.String(out string? org) || org is null
+                    || !reader.String(out string? role) || role is null
+                    || !reader.Byte(out byte algorithm) || !reader.Byte(out byte version)
+                    || !reader.String(out string? keyId)
+                    || !reader.Bytes(value)
+                    || !reader.Int64(out long createdTicks) || !reader.Int16(out short offsetMinutes)
+                    || !reader.String(out string? createdBy) || !reader.String(out string? description)
+                    || !reader.Int64(out long expiresTicks) || !reader.AtEnd
+                    || version != StoredVerifier.CurrentVersion || !Enum.IsDefined((VerifierAlgorithm)algorithm)
+                    || org.Length == 0 || role.Length == 0)
+                {
+                    return false;
+                }
+
+                try
+                {
+                    var createdAt = new DateTimeOffset(createdTicks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(offsetMinutes));
+                    var token = new StoredToken(clientId, org, role, new StoredVerifier((VerifierAlgorithm)algorithm, keyId, value), createdAt)
+                    {
+                        CreatedBy = createdBy,
+                        Description = description,
+                        ExpiresAt = expiresTicks == 0 ? null : new DateTimeOffset(expiresTicks, TimeSpan.Zero),
+                    };
+                    record = new LogRecord(RecordType.Add, clientId, token, default);
+                    return true;
+                }
+                catch (ArgumentException)
+                {
+                    return false;
+                }
+
+            case RecordType.Delete:
+                record = new LogRecord(RecordType.Delete, clientId, null, default);
+                return reader.AtEnd;
+
+            case RecordType.SetExpiry:
+                if (!reader.Int64(out long ticks) || !reader.AtEnd || ticks is <= 0 or > 3155378975999999999)
+                {
+                    return false;
+                }
+
+                record = new LogRecord(RecordType.SetExpiry, clientId, null, new DateTimeOffset(ticks, TimeSpan.Zero));
+                return true;
+
+            default:
+                return false;
+        }
+    }
+
+    private sealed class PayloadWriter
+    {
+        private readonly MemoryStream _payload = new(256);
+
+        public void Byte(byte value) => _payload.WriteByte(value);
+
+        public void Bytes(ReadOnlySpan<byte> value) => _payload.Write(value);
+
+        public void Int16(short value)
+        {
+            Span<byte> buffer = stackalloc byte[2];
+            BinaryPrimitives.WriteInt16LittleEndian(buffer, value);
+            _payload.Write(buffer);
+        }
+
+        public void Int64(long value)
+        {
+            Span<byte> buffer = stackalloc byte[8];
+            BinaryPrimitives.WriteInt64LittleEndian(buffer, value);
+            _payload.Write(buffer);
+        }
+
+        public void String(string? value)
+        {
+            Span<byte> length = stackalloc byte[2];
+            if (value is null)
+            {
+                BinaryPrimitives.WriteUInt16LittleEndian(length, NullString);
+                _payload.Write(length);
+                return;
+            }
+
+            byte[] bytes = Encoding.UTF8.GetBytes(value);
+            if (bytes.Length >= NullString)
+            {
+                throw new ArgumentException("A stored text is longer than 65534 UTF-8 bytes.", nameof(value));
+            }
+
+            BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)bytes.Length);
+            _payload.Write(length);
+            _payload.Write(bytes);
+        }
+
+        public void WriteRecord(Stream output)
+        {
+            ReadOnlySpan<byte> payload = _payload.GetBuffer().AsSpan(0, (int)_payload.Length);
+            Span<byte> prefix = stackalloc byte[RecordPrefixLength];
+            BinaryPrimitives.WriteUInt32LittleEndian(prefix, (uint)payload.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(prefix[4..], Checksum(prefix[..4], payload));
+            output.Write(prefix);
+            output.Write(payload);
+        }
+    }
+
+    private ref struct PayloadReader(ReadOnlySpan<byte> data)
+    {
+        private ReadOnlySpan<byte> _data = data;
+
+        public readonly bool AtEnd => _data.IsEmpty;
+
+        public bool Byte(out byte value)
+        {
+            value = 0;
+            if (_data.IsEmpty)
+            {
+                return false;
+            }
+
+            value = _data[0];
+            _data = _data[1..];
+            return true;
+        }
+
+        public bool Bytes(scoped Span<byte> destination)
+        {
+            if (_data.Length < destination.Length)
+            {
+                return false;
+            }
+
+            _data[..destination.Length].CopyTo(destination);
+            _data = _data[destination.Length..];
+            return true;
+        }
+
+        public bool Int16(out short value)
+        {
+            value = 0;
+            if (_data.Length < 2)
+            {
+                return false;
+            }
+
+            value = BinaryPrimitives.ReadInt16LittleEndian(_data);
+            _data = _data[2..];
+            return true;
+        }
+
+        public bool Int64(out long value)
+        {
+            value = 0;
+            if (_data.Length < 8)
+            {
+                return false;
+            }
+
+            value = BinaryPrimitives.ReadInt64LittleEndian(_data);
+            _data = _data[8..];
+            return true;
+        }
+
+        public bool String(out string? value)
+        {
+            value = null;
+            if (_data.Length < 2)
+            {
+                return false;
+            }
+
+            ushort length = BinaryPrimitives.ReadUInt16LittleEndian(_data);
+            _data = _data[2..];
+            if (length == NullString)
+            {
+                return true;
+            }
+
+            if (_data.Length < length)
+            {
+                return false;
+            }
+
+            try
+            {
+                value = s_strictUtf8.GetString(_data[..length]);
+            }
+            catch (DecoderFallbackException)
+            {
+                return false;
+            }
+
+            _data = _data[length..];
+            return true;
+        }
+    }
+}
+
+/// <summary>The kinds of log records.</summary>
+internal enum RecordType : byte
+{
+    Add = 1,
+    Delete = 2,
+    SetExpiry = 3,
+}
+
+/// <summary>One decoded log record.</summary>
+internal readonly record struct LogRecord(RecordType Type, string ClientId, StoredToken? Token, DateTimeOffset ExpiresAt);
