@@ -90,7 +90,7 @@ public sealed class TokenCaller
     }
 
     /// <summary>
-    /// Creates a caller from an authenticated principal: the id from <see cref="ClaimTypes.NameIdentifier"/>,
+    /// Creates a caller from the authenticated identities of a principal (unauthenticated identities are ignored): the id from <see cref="ClaimTypes.NameIdentifier"/>,
     /// <see cref="ClaimTypes.Name"/> or <see cref="TokenClaimTypes.ClientId"/>; the organization from
     /// <see cref="TokenClaimTypes.OrganizationId"/> (else <paramref name="defaultOrganizationId"/>); the roles from
     /// the identity's role claims, each a role id or name found in <paramref name="roles"/> (unknown ones are ignored).
@@ -105,20 +105,18 @@ public sealed class TokenCaller
         ArgumentNullException.ThrowIfNull(roles);
         ArgumentException.ThrowIfNullOrWhiteSpace(defaultOrganizationId);
 
-        string id = principal.FindFirst(ClaimTypes.NameIdentifier)?.Value
-            ?? principal.FindFirst(ClaimTypes.Name)?.Value
-            ?? principal.FindFirst(TokenClaimTypes.ClientId)?.Value
-            ?? "anonymous";
-        string organizationId = principal.FindFirst(TokenClaimTypes.OrganizationId)?.Value is { Length: > 0 } org ? org : defaultOrganizationId;
+        // Only authenticated identities speak for the caller: an unauthenticated identity cannot pick its id,
+        // its organization or its roles.
+        ClaimsIdentity[] identities = principal.Identities.Where(i => i.IsAuthenticated).ToArray();
+        string? First(string claimType) =>
+            identities.SelectMany(i => i.FindAll(claimType)).Select(c => c.Value).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+
+        string id = First(ClaimTypes.NameIdentifier) ?? First(ClaimTypes.Name) ?? First(TokenClaimTypes.ClientId) ?? "anonymous";
+        string organizationId = First(TokenClaimTypes.OrganizationId) ?? defaultOrganizationId;
 
         List<Role> callerRoles = [];
-        foreach (ClaimsIdentity identity in principal.Identities)
+        foreach (ClaimsIdentity identity in identities)
         {
-            if (!identity.IsAuthenticated)
-            {
-                continue;
-            }
-
             foreach (Claim claim in identity.FindAll(identity.RoleClaimType))
             {
                 if (roles.FindRole(claim.Value) is { } role)
@@ -139,7 +137,8 @@ public sealed class TokenCaller
     {
         if (!result.IsValid)
         {
-            throw new ArgumentException($"Only a valid token can act as a caller; this one is {result.Status}.", nameof(result));
+            string state = result.Role is null && result.Status == VerificationStatus.Valid ? "an empty result" : result.Status.ToString();
+            throw new ArgumentException($"Only a valid token can act as a caller; this one is {state}.", nameof(result));
         }
 
         return new TokenCaller(result.ClientId!, result.OrganizationId!, [result.Role!]);

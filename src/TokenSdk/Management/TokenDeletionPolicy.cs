@@ -45,7 +45,13 @@ public sealed class TokenDeletionPolicy : ITokenDeletionPolicy
             return ManagementResult.Success;
         }
 
+        // Another manager token counts only if it lasts at least as long as the one being deleted: an old token in
+        // its rotation grace period (or about to expire) would leave the organization locked out soon after.
         DateTimeOffset now = _timeProvider.GetUtcNow();
+        DateTimeOffset? deletedExpiry = context.Token.ExpiresAt;
+        bool OutlivesDeleted(DateTimeOffset? expiresAt) =>
+            expiresAt is null || (expiresAt > now && deletedExpiry is not null && expiresAt >= deletedExpiry);
+
         string? after = null;
         while (true)
         {
@@ -54,7 +60,7 @@ public sealed class TokenDeletionPolicy : ITokenDeletionPolicy
                 cancellationToken).ConfigureAwait(false);
             foreach (StoredToken other in page)
             {
-                if (other.ClientId != context.Token.ClientId && (other.ExpiresAt is null || other.ExpiresAt > now) && CanManage(other.RoleId))
+                if (other.ClientId != context.Token.ClientId && OutlivesDeleted(other.ExpiresAt) && CanManage(other.RoleId))
                 {
                     return ManagementResult.Success;
                 }

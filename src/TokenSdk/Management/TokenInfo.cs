@@ -5,8 +5,12 @@ namespace TokenSdk.Management;
 /// <summary>What may be shown of an existing token: its metadata. Never a secret, a token or a verifier.</summary>
 public sealed class TokenInfo
 {
-    internal TokenInfo(StoredToken record, string? roleName)
+    /// <summary>Creates the metadata view of a stored record.</summary>
+    /// <param name="record">The record.</param>
+    /// <param name="roleName">The display name of its role, if the role exists.</param>
+    public TokenInfo(StoredToken record, string? roleName)
     {
+        ArgumentNullException.ThrowIfNull(record);
         ClientId = record.ClientId;
         OrganizationId = record.OrganizationId;
         RoleId = record.RoleId;
