@@ -35,6 +35,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, ITimer> _scheduledDeletions = new(StringComparer.Ordinal);
     private readonly TokenCaller _system;
+    private readonly SemaphoreSlim[] _organizationLocks = Enumerable.Range(0, 16).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     private bool _disposed;
 
     /// <summary>Creates a manager.</summary>
@@ -66,7 +67,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
         _roles = roles;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _options = options.Management;
-        _generator = generator ?? new TokenGenerator(options, _timeProvider);
+        _generator = generator ?? new TokenGenerator(options, _timeProvider, loggerFactory?.CreateLogger<TokenGenerator>());
         _deletionPolicy = deletionPolicy ?? new TokenDeletionPolicy(store, roles, options, _timeProvider);
         _auditSinks = auditSinks?.ToArray() ?? [new LoggerTokenAuditSink(loggerFactory)];
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<TokenManager>();
@@ -90,7 +91,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
         Role? target = _roles.FindRole(role);
         if (target is null)
         {
-            return Finish(activity, ManagementResult<GeneratedToken>.Failed(ManagementStatus.RoleNotFound, $"No role has the id or name '{Shorten(role)}'."));
+            return Finish(activity, ManagementResult<GeneratedToken>.Failed(ManagementStatus.RoleNotFound, $"No role has the id or name '{EchoRole(role)}'."));
         }
 
         denied = await CheckEscalationAsync(caller, "generate", target, null, cancellationToken).ConfigureAwait(false);
@@ -223,6 +224,9 @@ public sealed class TokenManager : ITokenManager, IDisposable
             return Finish(activity, NotFound(clientId));
         }
 
+        // The guard's check and the deletion must not interleave with another deletion in the same organization,
+        // or two concurrent deletions could remove its last two manager tokens.
+        using OrganizationLock organizationLock = await OrganizationLock.EnterAsync(_organizationLocks, caller.OrganizationId, cancellationToken).ConfigureAwait(false);
         ManagementResult policy = await _deletionPolicy.EvaluateAsync(
             new TokenDeletionContext { Caller = caller, Token = ToInfo(record), Reason = reason }, cancellationToken).ConfigureAwait(false);
         if (!policy.Succeeded)
@@ -268,7 +272,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
         if (target is null)
         {
             return Finish(activity, ManagementResult<GeneratedToken>.Failed(ManagementStatus.RoleNotFound,
-                $"No role has the id or name '{Shorten(options.Role ?? old.RoleId)}'."));
+                $"No role has the id or name '{EchoRole(options.Role ?? old.RoleId)}'."));
         }
 
         denied = await CheckEscalationAsync(caller, "rotate", target, old.ClientId, cancellationToken).ConfigureAwait(false);
@@ -277,8 +281,13 @@ public sealed class TokenManager : ITokenManager, IDisposable
             return Finish(activity, ManagementResult<GeneratedToken>.From(denied));
         }
 
+        using OrganizationLock organizationLock = await OrganizationLock.EnterAsync(_organizationLocks, caller.OrganizationId, cancellationToken).ConfigureAwait(false);
+
+        // A replacement that can still manage tokens keeps the organization able to; one that cannot is, for the
+        // lock-out guard, a role change.
+        DeletionReason policyReason = target.HasPermission(Permissions.OrgTokenWrite) ? DeletionReason.Rotated : DeletionReason.RoleChange;
         ManagementResult policy = await _deletionPolicy.EvaluateAsync(
-            new TokenDeletionContext { Caller = caller, Token = ToInfo(old), Reason = DeletionReason.Rotated }, cancellationToken).ConfigureAwait(false);
+            new TokenDeletionContext { Caller = caller, Token = ToInfo(old), Reason = policyReason }, cancellationToken).ConfigureAwait(false);
         if (!policy.Succeeded)
         {
             await DenyAsync(caller, "rotate", old.ClientId, old.RoleId, policy.Message, cancellationToken).ConfigureAwait(false);
@@ -494,7 +503,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
         }
 
         string message = $"Caller '{caller.Id}' lacks the permission '{permission}' needed to {operation} tokens.";
-        await DenyAsync(caller, operation, clientId is null ? null : Shorten(clientId), null, message, cancellationToken).ConfigureAwait(false);
+        await DenyAsync(caller, operation, clientId is null ? null : EchoClientId(clientId), null, message, cancellationToken).ConfigureAwait(false);
         return ManagementResult.Failed(ManagementStatus.PermissionDenied, message, permission);
     }
 
@@ -587,9 +596,15 @@ public sealed class TokenManager : ITokenManager, IDisposable
         new(record, _roles.TryGetRole(record.RoleId, out Role? role) ? role.Name : null);
 
     private static ManagementResult NotFound(string clientId) =>
-        ManagementResult.Failed(ManagementStatus.NotFound, $"No token with client id '{Shorten(clientId)}' in this organization.");
+        ManagementResult.Failed(ManagementStatus.NotFound, $"No token with client id '{EchoClientId(clientId)}' in this organization.");
 
-    private static string Shorten(string value) => value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 61), "...");
+    // Input is echoed in messages and the audit trail only when it cannot be a credential pasted into the wrong field.
+    private static string EchoClientId(string value) => CredentialGenerator.IsClientId(value) ? value : TokenMask.MaskToken(value);
+
+    private static string EchoRole(string value) =>
+        value.Length <= 40 && DisplayText.IsSafe(value) && !value.Contains('_', StringComparison.Ordinal) && !value.StartsWith(AstraTokenFormat.Prefix, StringComparison.Ordinal)
+            ? value
+            : TokenMask.MaskToken(value);
 
     private static string StripParameterName(ArgumentException ex) =>
         ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal);
@@ -620,6 +635,23 @@ public sealed class TokenManager : ITokenManager, IDisposable
         }
 
         return result;
+    }
+
+    /// <summary>Holds one of a few striped locks, chosen by organization id, while a deletion is checked and done.</summary>
+    private readonly struct OrganizationLock : IDisposable
+    {
+        private readonly SemaphoreSlim _semaphore;
+
+        private OrganizationLock(SemaphoreSlim semaphore) => _semaphore = semaphore;
+
+        public static async ValueTask<OrganizationLock> EnterAsync(SemaphoreSlim[] locks, string organizationId, CancellationToken cancellationToken)
+        {
+            SemaphoreSlim semaphore = locks[(int)((uint)StringComparer.Ordinal.GetHashCode(organizationId) % (uint)locks.Length)];
+            await semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return new OrganizationLock(semaphore);
+        }
+
+        public void Dispose() => _semaphore.Release();
     }
 
     /// <summary>An optional expiry date as a reference type, so it fits <see cref="ManagementResult{T}"/>.</summary>
