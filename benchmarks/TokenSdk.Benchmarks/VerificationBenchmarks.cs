@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
+using System.Text;
 using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Identity;
 using TokenSdk.Credentials;
+using TokenSdk.Hashing;
 using TokenSdk.Roles;
 using TokenSdk.Storage;
 using TokenSdk.Verification;
@@ -8,10 +11,11 @@ using TokenSdk.Verification;
 namespace TokenSdk.Benchmarks;
 
 /// <summary>
-/// Verification of one token against an in-memory store, beside the floor: the least any correct
-/// implementation does (one SHA-256 of 32 bytes, one dictionary lookup, one comparison).
+/// Verification of a valid credential against an in-memory store of 1, 100,000 and 1,000,000 tokens, beside the
+/// floor (the least any correct implementation does) and the peers a user would otherwise build.
 /// </summary>
 [MemoryDiagnoser]
+[BenchmarkCategory("Verification")]
 public class VerificationBenchmarks
 {
     private TokenVerifier _verifier = null!;
@@ -19,12 +23,26 @@ public class VerificationBenchmarks
     private string _astra = null!;
     private string _clientId = null!;
     private string _secret = null!;
-    private string _malformed = null!;
-    private string _badChecksum = null!;
 
+    // The floor: T arrives decoded; one SHA-256 of 32 bytes, one lookup, one constant-time compare.
     private Dictionary<string, byte[]> _floorStore = null!;
     private byte[] _floorHash = null!;
     private string _floorKey = null!;
+    private IncrementalHash _floorSha256 = null!;
+
+    // Peers.
+    private Dictionary<string, string> _plaintextStore = null!;
+    private Dictionary<string, string> _hexStore = null!;
+    private string _apiKey = null!;
+    private PasswordHasher<object> _passwordHasher = null!;
+    private string _passwordHash = null!;
+
+    /// <summary>Tokens in the store.</summary>
+    [ParamsSource(nameof(Sizes))]
+    public int StoreSize { get; set; }
+
+    /// <summary>The sizes measured.</summary>
+    public static IEnumerable<int> Sizes => StoreFiller.Smoke ? [2] : [2, 100_000, 1_000_000];
 
     [GlobalSetup]
     public void Setup()
@@ -38,39 +56,57 @@ public class VerificationBenchmarks
         IssuedToken astra = generator.Generate(new TokenGenerationRequest(DefaultRoles.ReadWriteUser) { Format = TokenFormatKind.Astra });
         store.TryAddAsync(checksummed.Record).GetAwaiter().GetResult();
         store.TryAddAsync(astra.Record).GetAwaiter().GetResult();
+        StoreFiller.Fill(store, StoreSize - 2);
 
         _checksummed = checksummed.Details.Token;
         _astra = astra.Details.Token;
         _clientId = checksummed.Details.ClientId;
         _secret = checksummed.Details.Secret;
-        _malformed = "not-a-token-" + new string('x', 60);
-        _badChecksum = _checksummed[..^1] + (_checksummed[^1] == '0' ? '1' : '0');
 
+        _floorSha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         _floorHash = RandomNumberGenerator.GetBytes(32);
         _floorKey = _clientId;
         _floorStore = new Dictionary<string, byte[]>(StringComparer.Ordinal) { [_floorKey] = SHA256.HashData(_floorHash) };
+
+        _apiKey = checksummed.Details.Token;
+        _plaintextStore = new Dictionary<string, string>(StringComparer.Ordinal) { [_apiKey] = DefaultRoles.ReadWriteUser.Id };
+        _hexStore = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [_clientId] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(_secret))),
+        };
+        _passwordHasher = new PasswordHasher<object>();
+        _passwordHash = _passwordHasher.HashPassword(new object(), _secret);
     }
+
+    [GlobalCleanup]
+    public void Cleanup() => _floorSha256.Dispose();
 
     [Benchmark(Baseline = true, Description = "Floor: SHA-256(32 B) + lookup + compare")]
     public bool Floor()
     {
         Span<byte> computed = stackalloc byte[32];
-        SHA256.HashData(_floorHash, computed);
-        return _floorStore.TryGetValue(_floorKey, out byte[]? stored) && CryptographicOperations.FixedTimeEquals(computed, stored);
+        _floorSha256.AppendData(_floorHash);
+        _floorSha256.GetHashAndReset(computed);
+        return _floorStore.TryGetValue(_floorKey, out byte[]? stored) && FixedTime.Equals32(computed, stored);
     }
 
-    [Benchmark(Description = "Verify checksummed token")]
+    [Benchmark(Description = "TokenSdk: checksummed token")]
     public VerificationStatus VerifyChecksummed() => _verifier.VerifyAsync(_checksummed).Result.Status;
 
-    [Benchmark(Description = "Verify Astra token")]
+    [Benchmark(Description = "TokenSdk: Astra token")]
     public VerificationStatus VerifyAstra() => _verifier.VerifyAsync(_astra).Result.Status;
 
-    [Benchmark(Description = "Verify clientId + secret")]
+    [Benchmark(Description = "TokenSdk: clientId + secret")]
     public VerificationStatus VerifyClientSecret() => _verifier.VerifyClientSecretAsync(_clientId, _secret).Result.Status;
 
-    [Benchmark(Description = "Reject malformed token")]
-    public VerificationStatus RejectMalformed() => _verifier.VerifyAsync(_malformed).Result.Status;
+    [Benchmark(Description = "Peer: plaintext key dictionary (insecure)")]
+    public bool PlaintextDictionary() => _plaintextStore.TryGetValue(_apiKey, out _);
 
-    [Benchmark(Description = "Reject bad checksum")]
-    public VerificationStatus RejectBadChecksum() => _verifier.VerifyAsync(_badChecksum).Result.Status;
+    [Benchmark(Description = "Peer: SHA-256 to hex string, string compare")]
+    public bool NaiveHex() =>
+        _hexStore.TryGetValue(_clientId, out string? stored)
+        && string.Equals(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(_secret))), stored, StringComparison.Ordinal);
+
+    [Benchmark(Description = "Peer: ASP.NET Core Identity PasswordHasher (PBKDF2)")]
+    public PasswordVerificationResult IdentityPasswordHasher() => _passwordHasher.VerifyHashedPassword(new object(), _passwordHash, _secret);
 }

@@ -92,6 +92,10 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
         {
             throw new TokenStoreException($"No permission to use the token store in '{_directory}': {ex.Message}", ex);
         }
+        catch (IOException ex) when (ex is not TokenStoreException)
+        {
+            throw new TokenStoreException($"Cannot open the token store in '{_directory}': {ex.Message}", ex);
+        }
 
         TimeProvider time = timeProvider ?? TimeProvider.System;
         _refreshTimer = time.CreateTimer(static s => ((FileTokenStore)s!).RefreshInBackground(), this, options.RefreshInterval, options.RefreshInterval);
@@ -107,7 +111,9 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
     public Task<bool> TryAddAsync(StoredToken token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
-        return SubmitAsync(new PendingWrite(RecordType.Add, token.ClientId, token, default), cancellationToken);
+
+        // Encoded here, so a record the log cannot hold fails only this call, before anything is queued.
+        return SubmitAsync(new PendingWrite(RecordType.Add, token.ClientId, token, default, Encode(s => LogFormat.WriteAdd(s, token))), cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -161,14 +167,26 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
     public Task<bool> SetExpiryAsync(string clientId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(clientId);
-        return SubmitAsync(new PendingWrite(RecordType.SetExpiry, clientId, null, expiresAt), cancellationToken);
+        if (!Credentials.CredentialGenerator.IsClientId(clientId))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return Task.FromResult(false);
+        }
+
+        return SubmitAsync(new PendingWrite(RecordType.SetExpiry, clientId, null, expiresAt, Encode(s => LogFormat.WriteSetExpiry(s, clientId, expiresAt))), cancellationToken);
     }
 
     /// <inheritdoc/>
     public Task<bool> DeleteAsync(string clientId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(clientId);
-        return SubmitAsync(new PendingWrite(RecordType.Delete, clientId, null, default), cancellationToken);
+        if (!Credentials.CredentialGenerator.IsClientId(clientId))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return Task.FromResult(false);
+        }
+
+        return SubmitAsync(new PendingWrite(RecordType.Delete, clientId, null, default, Encode(s => LogFormat.WriteDelete(s, clientId))), cancellationToken);
     }
 
     /// <summary>Reads at once whatever other processes wrote since the last refresh.</summary>
@@ -306,7 +324,7 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
                     return false;
                 }
 
-                LogFormat.WriteAdd(records, write.Token!);
+                records.Write(write.Encoded);
                 overlay[write.ClientId] = write.Token;
                 applied.Add(new LogRecord(RecordType.Add, write.ClientId, write.Token, default));
                 return true;
@@ -317,7 +335,7 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
                     return false;
                 }
 
-                LogFormat.WriteDelete(records, write.ClientId);
+                records.Write(write.Encoded);
                 overlay[write.ClientId] = null;
                 applied.Add(new LogRecord(RecordType.Delete, write.ClientId, null, default));
                 return true;
@@ -333,7 +351,7 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
                     return true;
                 }
 
-                LogFormat.WriteSetExpiry(records, write.ClientId, write.ExpiresAt);
+                records.Write(write.Encoded);
                 overlay[write.ClientId] = current.WithExpiresAt(write.ExpiresAt);
                 applied.Add(new LogRecord(RecordType.SetExpiry, write.ClientId, null, write.ExpiresAt));
                 return true;
@@ -582,22 +600,22 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
         long length;
         using (FileStream file = new(compactPath, CreateOptions(FileMode.Create, FileAccess.Write)))
         {
-            using (var buffered = new BufferedStream(file, 1 << 20))
+            // Not disposed: disposing a BufferedStream closes the file before it can be fsynced.
+            var buffered = new BufferedStream(file, 1 << 20);
+            buffered.Write(LogFormat.CreateHeader(generation));
+            foreach (KeyValuePair<string, StoredToken?> entry in state.Tokens)
             {
-                buffered.Write(LogFormat.CreateHeader(generation));
-                foreach (KeyValuePair<string, StoredToken?> entry in state.Tokens)
+                if (entry.Value is { } token)
                 {
-                    if (entry.Value is { } token)
-                    {
-                        LogFormat.WriteAdd(buffered, token);
-                    }
-                    else
-                    {
-                        LogFormat.WriteDelete(buffered, entry.Key);
-                    }
+                    LogFormat.WriteAdd(buffered, token);
+                }
+                else
+                {
+                    LogFormat.WriteDelete(buffered, entry.Key);
                 }
             }
 
+            buffered.Flush();
             file.Flush(flushToDisk: true);
             length = file.Length;
         }
@@ -740,8 +758,17 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
         public long Records { get; set; }
     }
 
-    private sealed class PendingWrite(RecordType type, string clientId, StoredToken? token, DateTimeOffset expiresAt)
+    private static byte[] Encode(Action<MemoryStream> write)
     {
+        using var buffer = new MemoryStream(256);
+        write(buffer);
+        return buffer.ToArray();
+    }
+
+    private sealed class PendingWrite(RecordType type, string clientId, StoredToken? token, DateTimeOffset expiresAt, byte[] encoded)
+    {
+        public byte[] Encoded { get; } = encoded;
+
         public RecordType Type { get; } = type;
 
         public string ClientId { get; } = clientId;

@@ -10,6 +10,10 @@ internal sealed class FileLock : IDisposable
     private const int SharingViolation = unchecked((int)0x80070020);
     private const int LockViolation = unchecked((int)0x80070021);
 
+    // On Unix .NET reports the errno of the failed flock: EWOULDBLOCK is 11 on Linux, 35 on macOS and BSD.
+    private const int LinuxWouldBlock = 11;
+    private const int DarwinWouldBlock = 35;
+
     private readonly FileStream _stream;
 
     private FileLock(FileStream stream) => _stream = stream;
@@ -76,12 +80,16 @@ internal sealed class FileLock : IDisposable
             fileLock = new FileLock(new FileStream(path, options));
             return true;
         }
-        catch (IOException ex) when (ex.HResult is SharingViolation or LockViolation)
+        catch (IOException ex) when (IsLockedElsewhere(ex))
         {
             fileLock = null;
             return false;
         }
     }
+
+    private static bool IsLockedElsewhere(IOException ex) =>
+        ex.HResult is SharingViolation or LockViolation
+        || (!OperatingSystem.IsWindows() && ex.HResult is LinuxWouldBlock or DarwinWouldBlock && ex is not FileNotFoundException and not DirectoryNotFoundException);
 
     private static TokenStoreException Timeout(string path, TimeSpan timeout) =>
         new($"Timed out after {timeout} waiting for the lock file '{path}', held by another process writing to the token store. " +

@@ -268,6 +268,13 @@ internal static class LogFormat
         public void WriteRecord(Stream output)
         {
             ReadOnlySpan<byte> payload = _payload.GetBuffer().AsSpan(0, (int)_payload.Length);
+            if (payload.Length > MaxPayloadLength)
+            {
+                throw new ArgumentException(
+                    $"The record is {payload.Length} bytes; the file store holds records of at most {MaxPayloadLength} bytes (shorten the description or creator).",
+                    "token");
+            }
+
             Span<byte> prefix = stackalloc byte[RecordPrefixLength];
             BinaryPrimitives.WriteUInt32LittleEndian(prefix, (uint)payload.Length);
             BinaryPrimitives.WriteUInt32LittleEndian(prefix[4..], Checksum(prefix[..4], payload));

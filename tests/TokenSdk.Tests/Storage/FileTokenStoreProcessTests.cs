@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Globalization;
+using TokenSdk.Credentials;
+using TokenSdk.Roles;
+using TokenSdk.Storage;
+using TokenSdk.Tests.TestSupport;
+using TokenSdk.Verification;
+
+namespace TokenSdk.Tests.Storage;
+
+/// <summary>Runs the tests that start worker processes one at a time, after the parallel tests, so they share no CPU.</summary>
+[CollectionDefinition(nameof(StoreWorkerCollection), DisableParallelization = true)]
+public sealed class StoreWorkerCollection;
+
+/// <summary>
+/// The file store across processes: a worker killed with SIGKILL at random moments, two workers and this process
+/// writing at once, and deletions crossing process boundaries within the documented bound.
+/// </summary>
+[Collection(nameof(StoreWorkerCollection))]
+public sealed class FileTokenStoreProcessTests : IDisposable
+{
+    // How long to wait for a worker to start, print or end. Generous: a loaded CI machine may be slow, never wrong.
+    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(60);
+
+    private readonly TemporaryDirectory _directory = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task Chaos_KilledAtRandomMoments_KeepsEveryAcknowledgedOperation()
+    {
+        // Arrange
+        const int Cycles = 50;
+        const int Seed = 20_240_611;
+        var random = new Random(Seed);
+        string directory = _directory.Combine("store");
+        var live = new Dictionary<string, string>(StringComparer.Ordinal);
+        var deleted = new Dictionary<string, string>(StringComparer.Ordinal);
+        int totalAdds = 0;
+        int totalDeletes = 0;
+        int inFlightDeletes = 0;
+        var clock = Stopwatch.StartNew();
+
+        for (int cycle = 0; cycle < Cycles; cycle++)
+        {
+            // Act: each cycle continues on what the previous ones left, torn tails and half-done compactions included.
+            IReadOnlyList<string> lines;
+            using (StoreWorkerProcess worker = StoreWorkerProcess.Start("chaos", directory, random.Next().ToString(CultureInfo.InvariantCulture)))
+            {
+                await worker.WaitForReadyAsync(s_patience, Ct);
+                await Task.Delay(random.Next(30, 251), Ct);
+                worker.Kill();
+                lines = worker.Lines;
+            }
+
+            var addedNow = new HashSet<string>(StringComparer.Ordinal);
+            foreach (string line in lines)
+            {
+                string[] parts = line.Split(' ');
+                if (parts is ["ADD", string clientId, string token])
+                {
+                    live.Add(clientId, token);
+                    addedNow.Add(clientId);
+                    totalAdds++;
+                }
+                else if (parts is ["DEL", string gone])
+                {
+                    Assert.True(live.Remove(gone, out string? goneToken), $"Cycle {cycle}: the worker deleted {gone}, which it never added.");
+                    deleted.Add(gone, goneToken);
+                    totalDeletes++;
+                }
+                else
+                {
+                    Assert.Equal("READY", line);
+                }
+            }
+
+            // Assert
+            using var store = new FileTokenStore(new FileTokenStoreOptions { Directory = directory });
+            var verifier = new TokenVerifier(store, new RoleCatalog());
+
+            // The worker runs one operation at a time, so at most one was in flight when it died. If that was the delete
+            // of a token it added in this cycle, the delete may have landed without being acknowledged: only such a
+            // token may be missing, and then it must stay gone.
+            string? vanished = null;
+            foreach ((string clientId, string token) in live)
+            {
+                TokenVerificationResult result = await verifier.VerifyAsync(token, Ct);
+                if (!result.IsValid)
+                {
+                    bool inFlightDelete = vanished is null && addedNow.Contains(clientId) && result.Status == VerificationStatus.UnknownClient;
+                    Assert.True(inFlightDelete, $"Cycle {cycle}: acknowledged token {clientId} does not verify ({result.Status}).");
+                    vanished = clientId;
+                }
+            }
+
+            if (vanished is not null)
+            {
+                Assert.True(live.Remove(vanished, out string? vanishedToken));
+                deleted.Add(vanished, vanishedToken);
+                inFlightDeletes++;
+            }
+
+            Assert.True(store.Count >= live.Count, $"Cycle {cycle}: the store holds {store.Count} tokens, fewer than the {live.Count} acknowledged.");
+            foreach ((string clientId, string token) in deleted)
+            {
+                TokenVerificationResult result = await verifier.VerifyAsync(token, Ct);
+                Assert.True(result.Status == VerificationStatus.UnknownClient, $"Cycle {cycle}: deleted token {clientId} gives {result.Status}, not UnknownClient.");
+            }
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{Cycles} kill cycles (seed {Seed}) in {clock.Elapsed.TotalSeconds:F1} s: {totalAdds} acknowledged adds, {totalDeletes} acknowledged deletes " +
+            $"(+{inFlightDeletes} landed unacknowledged), {live.Count} live.");
+        Assert.True(totalAdds > 0, "The workers acknowledged no add at all; the test checked nothing.");
+        Assert.True(totalDeletes > 0, "The workers acknowledged no delete at all; the test checked nothing.");
+        Assert.False(File.Exists(Path.Combine(directory, "tokens.log.compact")), "A compaction file was left behind.");
+    }
+
+    [Fact]
+    public async Task TryAddAsync_TwoWorkersAndThisProcessAtOnce_LosesNoUpdate()
+    {
+        // Arrange
+        const int PerWorker = 300;
+        string directory = _directory.Combine("store");
+        using var store = new FileTokenStore(new FileTokenStoreOptions { Directory = directory });
+        var generator = new TokenGenerator();
+        var ownRecords = new List<StoredToken>();
+
+        // Act
+        using StoreWorkerProcess first = StoreWorkerProcess.Start("add", directory, PerWorker.ToString(CultureInfo.InvariantCulture));
+        using StoreWorkerProcess second = StoreWorkerProcess.Start("add", directory, PerWorker.ToString(CultureInfo.InvariantCulture));
+        await first.WaitForReadyAsync(s_patience, Ct);
+        await second.WaitForReadyAsync(s_patience, Ct);
+
+        // Keep adding from here, a few writers at a time, for as long as the workers run (and at least 100 tokens).
+        var clock = Stopwatch.StartNew();
+        while ((!first.HasExited || !second.HasExited || ownRecords.Count < 100) && clock.Elapsed < s_patience)
+        {
+            StoredToken[] round = [.. Enumerable.Range(0, 5).Select(_ => generator.Generate(new TokenGenerationRequest(DefaultRoles.ReadOnlyUser)).Record)];
+            bool[] added = await Task.WhenAll(round.Select(record => Task.Run(() => store.TryAddAsync(record, Ct), Ct)));
+            Assert.All(added, Assert.True);
+            ownRecords.AddRange(round);
+        }
+
+        Assert.True(await first.WaitForExitAsync(s_patience, Ct) == 0, first.Describe());
+        Assert.True(await second.WaitForExitAsync(s_patience, Ct) == 0, second.Describe());
+
+        // Assert
+        Dictionary<string, string> workerTokens = first.Lines.Concat(second.Lines)
+            .Where(static line => line.StartsWith("ADD ", StringComparison.Ordinal))
+            .Select(static line => line.Split(' '))
+            .ToDictionary(static parts => parts[1], static parts => parts[2], StringComparer.Ordinal);
+        Assert.Equal(2 * PerWorker, workerTokens.Count);
+
+        using var reopened = new FileTokenStore(new FileTokenStoreOptions { Directory = directory });
+        var verifier = new TokenVerifier(reopened, new RoleCatalog());
+        Assert.Equal((2 * PerWorker) + ownRecords.Count, reopened.Count);
+        foreach ((string clientId, string token) in workerTokens)
+        {
+            TokenVerificationResult result = await verifier.VerifyAsync(token, Ct);
+            Assert.True(result.IsValid, $"Token {clientId} added by a worker does not verify ({result.Status}).");
+        }
+
+        foreach (StoredToken record in ownRecords)
+        {
+            Assert.NotNull(await reopened.FindAsync(record.ClientId, Ct));
+        }
+
+        await store.RefreshAsync(Ct);
+        Assert.Equal(reopened.Count, store.Count);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_InAnotherProcess_StopsVerificationHereWithinTheRefreshBound()
+    {
+        // Arrange
+        string directory = _directory.Combine("store");
+        var options = new FileTokenStoreOptions { Directory = directory };
+        using var store = new FileTokenStore(options);
+        var verifier = new TokenVerifier(store, new RoleCatalog());
+        IssuedToken issued = new TokenGenerator().Generate(new TokenGenerationRequest(DefaultRoles.ReadWriteUser));
+        Assert.True(await store.TryAddAsync(issued.Record, Ct));
+        Assert.True((await verifier.VerifyAsync(issued.Details.Token, Ct)).IsValid);
+
+        // Act
+        using StoreWorkerProcess worker = StoreWorkerProcess.Start("delete", directory, issued.Record.ClientId);
+        string line = await worker.WaitForLineAsync(static l => l.StartsWith("DEL ", StringComparison.Ordinal), s_patience, Ct);
+        var clock = Stopwatch.StartNew();
+
+        // The documented bound is the refresh interval plus the time to read the change; 2 s is plenty for the latter.
+        TimeSpan deadline = options.RefreshInterval + TimeSpan.FromSeconds(2);
+        TokenVerificationResult result;
+        while ((result = await verifier.VerifyAsync(issued.Details.Token, Ct)).IsValid && clock.Elapsed < deadline)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        TimeSpan seenAfter = clock.Elapsed;
+
+        // Assert
+        Assert.Equal($"DEL {issued.Record.ClientId} True", line);
+        Assert.True(result.Status == VerificationStatus.UnknownClient, $"The token still gives {result.Status} {seenAfter} after another process deleted it (bound {deadline}).");
+        Assert.True(await worker.WaitForExitAsync(s_patience, Ct) == 0, worker.Describe());
+    }
+
+    [Fact]
+    public async Task DeleteAsync_InThisProcess_StopsVerificationInAnotherProcess()
+    {
+        // Arrange
+        string directory = _directory.Combine("store");
+        using var store = new FileTokenStore(new FileTokenStoreOptions { Directory = directory });
+        IssuedToken issued = new TokenGenerator().Generate(new TokenGenerationRequest(DefaultRoles.ReadWriteUser));
+        Assert.True(await store.TryAddAsync(issued.Record, Ct));
+        using StoreWorkerProcess worker = StoreWorkerProcess.Start("expect-gone", directory, issued.Details.Token);
+        await worker.WaitForReadyAsync(s_patience, Ct);
+
+        // The worker loaded the token before READY; while it is live here, the worker must keep verifying it.
+        await Task.Delay(200, Ct);
+        Assert.DoesNotContain(worker.Lines, static l => l.StartsWith("GONE", StringComparison.Ordinal));
+
+        // Act
+        Assert.True(await store.DeleteAsync(issued.Record.ClientId, Ct));
+        string line = await worker.WaitForLineAsync(static l => l.StartsWith("GONE ", StringComparison.Ordinal), s_patience, Ct);
+
+        // Assert
+        Assert.True(long.TryParse(line.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out _), $"Unexpected line '{line}'.");
+        Assert.True(await worker.WaitForExitAsync(s_patience, Ct) == 0, worker.Describe());
+    }
+}
