@@ -19,6 +19,8 @@ internal static class CredentialGenerator
     private const string Letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private const string Alphanumerics = Letters + "0123456789";
 
+    private static readonly System.Buffers.SearchValues<char> s_letters = System.Buffers.SearchValues.Create(Letters);
+
     /// <summary>
     /// A new client id. <see cref="RandomNumberGenerator.GetString"/> picks each character by rejection sampling,
     /// so there is no modulo bias.
@@ -32,23 +34,8 @@ internal static class CredentialGenerator
     public static string NewSecret() => RandomNumberGenerator.GetString(Alphanumerics, SecretLength);
 
     /// <summary>Returns whether <paramref name="clientId"/> has the client id shape: 24 ASCII letters.</summary>
-    public static bool IsClientId(ReadOnlySpan<char> clientId)
-    {
-        if (clientId.Length != ClientIdLength)
-        {
-            return false;
-        }
-
-        foreach (char c in clientId)
-        {
-            if (!char.IsAsciiLetter(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsClientId(ReadOnlySpan<char> clientId) =>
+        clientId.Length == ClientIdLength && !clientId.ContainsAnyExcept(s_letters);
 
     /// <summary>T = SHA-256(UTF-8(secret)); false when the secret is empty, too long or not valid UTF-16.</summary>
     public static bool TryComputeTokenHash(ReadOnlySpan<char> secret, Span<byte> tokenHash)
