@@ -4,6 +4,12 @@ using BenchmarkDotNet.Running;
 // Run all:            dotnet run -c Release --project benchmarks/TokenSdk.Benchmarks -- --filter '*'
 // One group:          dotnet run -c Release --project benchmarks/TokenSdk.Benchmarks -- --filter '*Verification*'
 // Smoke (CI, fast):   dotnet run -c Release --project benchmarks/TokenSdk.Benchmarks -- --filter '*' --job dry --inProcess
+// Memory per stored token and file store open time: dotnet run -c Release --project benchmarks/TokenSdk.Benchmarks -- footprint
+if (args is ["footprint", ..])
+{
+    return TokenSdk.Benchmarks.Footprint.Run();
+}
+
 IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
 // Non-zero when a benchmark failed to run, so a smoke run in CI catches benchmarks that rot.

@@ -461,7 +461,7 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
                 int offset = 0;
                 while (true)
                 {
-                    LogFormat.ReadStatus status = LogFormat.TryReadRecord(buffer.AsSpan(offset, filled - offset), out LogRecord record, out int consumed);
+                    LogFormat.ReadStatus status = LogFormat.TryReadRecord(buffer.AsSpan(offset, filled - offset), out LogRecord record, out int consumed, state.Strings);
                     if (status == LogFormat.ReadStatus.Ok)
                     {
                         Apply(state, record);
@@ -756,6 +756,9 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
         public int Tombstones { get; set; }
 
         public long Records { get; set; }
+
+        /// <summary>One copy of each organization, role and key id read from the log.</summary>
+        public Dictionary<string, string> Strings { get; } = new(StringComparer.Ordinal);
     }
 
     private static byte[] Encode(Action<MemoryStream> write)

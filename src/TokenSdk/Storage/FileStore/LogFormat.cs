@@ -82,7 +82,7 @@ internal static class LogFormat
     }
 
     /// <summary>Reads the record at the start of <paramref name="data"/>.</summary>
-    public static ReadStatus TryReadRecord(ReadOnlySpan<byte> data, out LogRecord record, out int consumed)
+    public static ReadStatus TryReadRecord(ReadOnlySpan<byte> data, out LogRecord record, out int consumed, Dictionary<string, string>? strings = null)
     {
         record = default;
         consumed = 0;
@@ -104,7 +104,7 @@ internal static class LogFormat
 
         uint crc = BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
         ReadOnlySpan<byte> payload = data.Slice(RecordPrefixLength, (int)length);
-        if (crc != Checksum(data[..4], payload) || !TryDecode(payload, out record))
+        if (crc != Checksum(data[..4], payload) || !TryDecode(payload, out record, strings))
         {
             return ReadStatus.Invalid;
         }
@@ -159,7 +159,7 @@ internal static class LogFormat
         return Crc32C.Compute(buffer);
     }
 
-    private static bool TryDecode(ReadOnlySpan<byte> payload, out LogRecord record)
+    private static bool TryDecode(ReadOnlySpan<byte> payload, out LogRecord record, Dictionary<string, string>? strings)
     {
         record = default;
         var reader = new PayloadReader(payload);
@@ -185,6 +185,14 @@ internal static class LogFormat
                     || org.Length == 0 || role.Length == 0)
                 {
                     return false;
+                }
+
+                if (strings is not null)
+                {
+                    // Organization, role and key ids repeat across records: keep one copy of each.
+                    org = Intern(strings, org);
+                    role = Intern(strings, role);
+                    keyId = keyId is null ? null : Intern(strings, keyId);
                 }
 
                 try
@@ -220,6 +228,21 @@ internal static class LogFormat
             default:
                 return false;
         }
+    }
+
+    private static string Intern(Dictionary<string, string> strings, string value)
+    {
+        if (strings.TryGetValue(value, out string? existing))
+        {
+            return existing;
+        }
+
+        if (strings.Count < 100_000)
+        {
+            strings.Add(value, value);
+        }
+
+        return value;
     }
 
     private sealed class PayloadWriter
