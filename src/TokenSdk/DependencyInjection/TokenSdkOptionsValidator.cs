@@ -146,13 +146,10 @@ internal sealed class TokenSdkOptionsValidator : IValidateOptions<TokenSdkOption
             }
             catch (ArgumentException ex)
             {
-                errors.Add($"TokenSdk:CustomRoles:{i}: {StripParameterName(ex)}");
+                errors.Add($"TokenSdk:CustomRoles:{i}: {ArgumentMessages.WithoutParameterName(ex)}");
             }
         }
 
         errors.AddRange(RoleCatalog.Validate(roles, options.CustomPermissions));
     }
-
-    private static string StripParameterName(ArgumentException ex) =>
-        ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal);
 }

@@ -398,7 +398,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
             }
             catch (ArgumentException ex)
             {
-                return ManagementResult<IssuedToken>.Failed(ManagementStatus.InvalidRequest, StripParameterName(ex));
+                return ManagementResult<IssuedToken>.Failed(ManagementStatus.InvalidRequest, ArgumentMessages.WithoutParameterName(ex));
             }
 
             if (await _store.TryAddAsync(issued.Record, cancellationToken).ConfigureAwait(false))
@@ -605,9 +605,6 @@ public sealed class TokenManager : ITokenManager, IDisposable
         value.Length <= 40 && DisplayText.IsSafe(value) && !value.Contains('_', StringComparison.Ordinal) && !value.StartsWith(AstraTokenFormat.Prefix, StringComparison.Ordinal)
             ? value
             : TokenMask.MaskToken(value);
-
-    private static string StripParameterName(ArgumentException ex) =>
-        ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal);
 
     private static Activity? StartActivity(string operation, TokenCaller caller)
     {

@@ -141,26 +141,8 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
-        var page = new PriorityQueue<StoredToken, string>(query.Limit + 1, Comparer<string>.Create((a, b) => string.CompareOrdinal(b, a)));
-        foreach (KeyValuePair<string, StoredToken?> entry in _state.Tokens)
-        {
-            if (entry.Value is { } token && query.Matches(token))
-            {
-                page.Enqueue(token, token.ClientId);
-                if (page.Count > query.Limit)
-                {
-                    page.Dequeue();
-                }
-            }
-        }
-
-        var result = new StoredToken[page.Count];
-        for (int i = result.Length - 1; i >= 0; i--)
-        {
-            result[i] = page.Dequeue();
-        }
-
-        return Task.FromResult<IReadOnlyList<StoredToken>>(result);
+        IReadOnlyList<StoredToken> result = StorePaging.SelectPage(_state.Tokens, query);
+        return Task.FromResult(result);
     }
 
     /// <inheritdoc/>

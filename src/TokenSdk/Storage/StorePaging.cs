@@ -1,0 +1,31 @@
+namespace TokenSdk.Storage;
+
+/// <summary>Keyset paging over an in-memory map of client ids to records (null values are tombstones).</summary>
+internal static class StorePaging
+{
+    /// <summary>Returns the page of <paramref name="query"/>: the smallest client ids after the cursor, in ordinal order.</summary>
+    public static IReadOnlyList<StoredToken> SelectPage(IEnumerable<KeyValuePair<string, StoredToken?>> entries, TokenListQuery query)
+    {
+        // Keep only the page: a max-heap of the 'Limit' smallest client ids seen so far.
+        var page = new PriorityQueue<StoredToken, string>(query.Limit + 1, Comparer<string>.Create((a, b) => string.CompareOrdinal(b, a)));
+        foreach (KeyValuePair<string, StoredToken?> entry in entries)
+        {
+            if (entry.Value is { } token && query.Matches(token))
+            {
+                page.Enqueue(token, token.ClientId);
+                if (page.Count > query.Limit)
+                {
+                    page.Dequeue();
+                }
+            }
+        }
+
+        var result = new StoredToken[page.Count];
+        for (int i = result.Length - 1; i >= 0; i--)
+        {
+            result[i] = page.Dequeue();
+        }
+
+        return result;
+    }
+}
