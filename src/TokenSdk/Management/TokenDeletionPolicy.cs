@@ -52,26 +52,12 @@ public sealed class TokenDeletionPolicy : ITokenDeletionPolicy
         bool OutlivesDeleted(DateTimeOffset? expiresAt) =>
             expiresAt is null || (expiresAt > now && deletedExpiry is not null && expiresAt >= deletedExpiry);
 
-        string? after = null;
-        while (true)
+        await foreach (StoredToken other in StorePaging.EnumerateAllAsync(_store, context.Token.OrganizationId, cancellationToken).ConfigureAwait(false))
         {
-            IReadOnlyList<StoredToken> page = await _store.ListAsync(
-                new TokenListQuery { OrganizationId = context.Token.OrganizationId, AfterClientId = after, Limit = TokenListQuery.MaxLimit },
-                cancellationToken).ConfigureAwait(false);
-            foreach (StoredToken other in page)
+            if (other.ClientId != context.Token.ClientId && OutlivesDeleted(other.ExpiresAt) && CanManage(other.RoleId))
             {
-                if (other.ClientId != context.Token.ClientId && OutlivesDeleted(other.ExpiresAt) && CanManage(other.RoleId))
-                {
-                    return ManagementResult.Success;
-                }
+                return ManagementResult.Success;
             }
-
-            if (page.Count < TokenListQuery.MaxLimit)
-            {
-                break;
-            }
-
-            after = page[^1].ClientId;
         }
 
         return ManagementResult.Failed(ManagementStatus.LockoutPrevented,

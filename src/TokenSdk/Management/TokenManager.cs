@@ -349,18 +349,12 @@ public sealed class TokenManager : ITokenManager, IDisposable
     {
         DateTimeOffset now = _timeProvider.GetUtcNow();
         List<StoredToken> expired = [];
-        string? after = null;
-        while (true)
+        await foreach (StoredToken record in StorePaging.EnumerateAllAsync(_store, null, cancellationToken).ConfigureAwait(false))
         {
-            IReadOnlyList<StoredToken> page = await _store.ListAsync(
-                new TokenListQuery { AfterClientId = after, Limit = TokenListQuery.MaxLimit }, cancellationToken).ConfigureAwait(false);
-            expired.AddRange(page.Where(t => t.ExpiresAt <= now));
-            if (page.Count < TokenListQuery.MaxLimit)
+            if (record.ExpiresAt <= now)
             {
-                break;
+                expired.Add(record);
             }
-
-            after = page[^1].ClientId;
         }
 
         int deleted = 0;

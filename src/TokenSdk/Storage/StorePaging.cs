@@ -28,4 +28,28 @@ internal static class StorePaging
 
         return result;
     }
+
+    /// <summary>Every live record of <paramref name="store"/> (of one organization, or all), read page by page.</summary>
+    public static async IAsyncEnumerable<StoredToken> EnumerateAllAsync(
+        ITokenStore store, string? organizationId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? after = null;
+        while (true)
+        {
+            IReadOnlyList<StoredToken> page = await store.ListAsync(
+                new TokenListQuery { OrganizationId = organizationId, AfterClientId = after, Limit = TokenListQuery.MaxLimit },
+                cancellationToken).ConfigureAwait(false);
+            foreach (StoredToken token in page)
+            {
+                yield return token;
+            }
+
+            if (page.Count < TokenListQuery.MaxLimit)
+            {
+                yield break;
+            }
+
+            after = page[^1].ClientId;
+        }
+    }
 }

@@ -151,13 +151,7 @@ internal static class LogFormat
         payload.WriteRecord(output);
     }
 
-    private static uint Checksum(ReadOnlySpan<byte> lengthBytes, ReadOnlySpan<byte> payload)
-    {
-        Span<byte> buffer = payload.Length <= 4096 ? stackalloc byte[4 + payload.Length] : new byte[4 + payload.Length];
-        lengthBytes.CopyTo(buffer);
-        payload.CopyTo(buffer[4..]);
-        return Crc32C.Compute(buffer);
-    }
+    private static uint Checksum(ReadOnlySpan<byte> lengthBytes, ReadOnlySpan<byte> payload) => Crc32C.Compute(lengthBytes, payload);
 
     private static bool TryDecode(ReadOnlySpan<byte> payload, out LogRecord record, Dictionary<string, string>? strings)
     {
