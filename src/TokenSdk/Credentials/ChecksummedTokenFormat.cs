@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace TokenSdk.Credentials;
 
 /// <summary>
@@ -112,9 +110,7 @@ public sealed class ChecksummedTokenFormat : ITokenFormat
         chars[Prefix.Length + 1 + CredentialGenerator.ClientIdLength] = '_';
         Convert.TryToHexStringLower(tokenHash, chars[(Prefix.Length + 2 + CredentialGenerator.ClientIdLength)..], out _);
 
-        Span<byte> ascii = stackalloc byte[bodyLength];
-        Encoding.ASCII.GetBytes(chars[..bodyLength], ascii);
-        uint crc = Crc32C.Compute(ascii);
+        Crc32C.TryComputeAscii(chars[..bodyLength], out uint crc);
         crc.TryFormat(chars[bodyLength..], out _, "x8", System.Globalization.CultureInfo.InvariantCulture);
         return new string(chars);
     }
@@ -138,10 +134,9 @@ public sealed class ChecksummedTokenFormat : ITokenFormat
 
         // The checksum first: it rejects typos and random strings before any hex decoding or hashing.
         int bodyLength = token.Length - 8;
-        Span<byte> ascii = stackalloc byte[MaxPrefixLength + SuffixLength];
-        if (System.Text.Ascii.FromUtf16(token[..bodyLength], ascii, out int written) != System.Buffers.OperationStatus.Done
-            || !LowerHex.TryParseUInt32(token[bodyLength..], out uint checksum)
-            || Crc32C.Compute(ascii[..written]) != checksum)
+        if (!LowerHex.TryParseUInt32(token[bodyLength..], out uint checksum)
+            || !Crc32C.TryComputeAscii(token[..bodyLength], out uint crc)
+            || crc != checksum)
         {
             return false;
         }

@@ -443,7 +443,7 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
                 int offset = 0;
                 while (true)
                 {
-                    LogFormat.ReadStatus status = LogFormat.TryReadRecord(buffer.AsSpan(offset, filled - offset), out LogRecord record, out int consumed, state.Strings);
+                    LogFormat.ReadStatus status = LogFormat.TryReadRecord(buffer.AsSpan(offset, filled - offset), out LogRecord record, out int consumed, state.SharedFields);
                     if (status == LogFormat.ReadStatus.Ok)
                     {
                         Apply(state, record);
@@ -524,7 +524,7 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
         switch (record.Type)
         {
             case RecordType.Add:
-                if (state.Tokens.TryAdd(record.ClientId, record.Token))
+                if (state.Tokens.TryAdd(record.ClientId, state.SharedFields.Share(record.Token!)))
                 {
                     state.Live++;
                 }
@@ -739,8 +739,8 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
 
         public long Records { get; set; }
 
-        /// <summary>One copy of each organization, role and key id read from the log.</summary>
-        public Dictionary<string, string> Strings { get; } = new(StringComparer.Ordinal);
+        /// <summary>One copy of each organization, role and key combination in the store.</summary>
+        public SharedTokenFieldsPool SharedFields { get; } = new();
     }
 
     private static byte[] Encode(Action<MemoryStream> write)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 
 namespace TokenSdk.Storage;
@@ -7,35 +6,31 @@ namespace TokenSdk.Storage;
 /// A thread-safe store in process memory: the embedded default for samples, tests and single-instance services
 /// whose tokens may vanish on restart. Lookups are lock-free and allocation-free (<see cref="ITokenLookup"/>).
 /// </summary>
-/// <remarks>Deleted client ids are remembered (a few bytes each) so they can never be added again.</remarks>
+/// <remarks>
+/// Deleted client ids are remembered (the id string and one table slot) so they can never be added again.
+/// Organization, role and verifier key are kept once per distinct combination, not once per token: a stored token
+/// costs under 200 bytes (see benchmarks/RESULTS.md). The store may keep an equal copy of an added record
+/// (sharing those fields), so <see cref="FindAsync"/> can return a record equal to, not the same as, the one added.
+/// </remarks>
 public sealed class InMemoryTokenStore : ITokenStore, ITokenLookup
 {
-    // A null value is a tombstone: the client id was deleted and may not come back.
-    private readonly ConcurrentDictionary<string, StoredToken?> _tokens = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, StoredToken?>.AlternateLookup<ReadOnlySpan<char>> _spanLookup;
-    private int _count;
+    private readonly TokenTable _tokens = new();
+    private readonly SharedTokenFieldsPool _shared = new();
 
     /// <summary>Creates an empty store.</summary>
     public InMemoryTokenStore()
     {
-        _spanLookup = _tokens.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Gets the number of live (not deleted) tokens.</summary>
-    public int Count => Volatile.Read(ref _count);
+    public int Count => _tokens.Count;
 
     /// <inheritdoc/>
     public Task<bool> TryAddAsync(StoredToken token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
         cancellationToken.ThrowIfCancellationRequested();
-        if (!_tokens.TryAdd(token.ClientId, token))
-        {
-            return Task.FromResult(false);
-        }
-
-        Interlocked.Increment(ref _count);
-        return Task.FromResult(true);
+        return Task.FromResult(_tokens.TryAdd(_shared.Share(token)));
     }
 
     /// <inheritdoc/>
@@ -43,20 +38,11 @@ public sealed class InMemoryTokenStore : ITokenStore, ITokenLookup
     {
         ArgumentNullException.ThrowIfNull(clientId);
         cancellationToken.ThrowIfCancellationRequested();
-        return new(_tokens.TryGetValue(clientId, out StoredToken? token) ? token : null);
+        return new(_tokens.TryGet(clientId, out StoredToken? token) ? token : null);
     }
 
     /// <inheritdoc/>
-    public bool TryFind(ReadOnlySpan<char> clientId, [NotNullWhen(true)] out StoredToken? token)
-    {
-        if (_spanLookup.TryGetValue(clientId, out token) && token is not null)
-        {
-            return true;
-        }
-
-        token = null;
-        return false;
-    }
+    public bool TryFind(ReadOnlySpan<char> clientId, [NotNullWhen(true)] out StoredToken? token) => _tokens.TryGet(clientId, out token);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<StoredToken>> ListAsync(TokenListQuery query, CancellationToken cancellationToken = default)
@@ -64,7 +50,7 @@ public sealed class InMemoryTokenStore : ITokenStore, ITokenLookup
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
 
-        IReadOnlyList<StoredToken> result = StorePaging.SelectPage(_tokens, query);
+        IReadOnlyList<StoredToken> result = StorePaging.SelectPage(_tokens.EnumerateLive(), query);
         return Task.FromResult(result);
     }
 
@@ -73,20 +59,13 @@ public sealed class InMemoryTokenStore : ITokenStore, ITokenLookup
     {
         ArgumentNullException.ThrowIfNull(clientId);
         cancellationToken.ThrowIfCancellationRequested();
-        while (_tokens.TryGetValue(clientId, out StoredToken? current) && current is not null)
-        {
-            if (current.ExpiresAt is { } existing && existing <= expiresAt)
-            {
-                return Task.FromResult(true);
-            }
 
-            if (_tokens.TryUpdate(clientId, current.WithExpiresAt(expiresAt), current))
-            {
-                return Task.FromResult(true);
-            }
-        }
-
-        return Task.FromResult(false);
+        // An earlier expiry already set stays: expiry only ever moves closer.
+        bool updated = _tokens.TryUpdate(
+            clientId,
+            expiresAt,
+            static (current, expiresAt) => current.ExpiresAt is { } existing && existing <= expiresAt ? current : current.WithExpiresAt(expiresAt));
+        return Task.FromResult(updated);
     }
 
     /// <inheritdoc/>
@@ -94,15 +73,6 @@ public sealed class InMemoryTokenStore : ITokenStore, ITokenLookup
     {
         ArgumentNullException.ThrowIfNull(clientId);
         cancellationToken.ThrowIfCancellationRequested();
-        while (_tokens.TryGetValue(clientId, out StoredToken? current) && current is not null)
-        {
-            if (_tokens.TryUpdate(clientId, null, current))
-            {
-                Interlocked.Decrement(ref _count);
-                return Task.FromResult(true);
-            }
-        }
-
-        return Task.FromResult(false);
+        return Task.FromResult(_tokens.TryDelete(clientId));
     }
 }

@@ -4,13 +4,17 @@ namespace TokenSdk.Storage;
 internal static class StorePaging
 {
     /// <summary>Returns the page of <paramref name="query"/>: the smallest client ids after the cursor, in ordinal order.</summary>
-    public static IReadOnlyList<StoredToken> SelectPage(IEnumerable<KeyValuePair<string, StoredToken?>> entries, TokenListQuery query)
+    public static IReadOnlyList<StoredToken> SelectPage(IEnumerable<KeyValuePair<string, StoredToken?>> entries, TokenListQuery query) =>
+        SelectPage(entries.Select(static entry => entry.Value), query);
+
+    /// <summary>Returns the page of <paramref name="query"/> from a sequence of records, where <see langword="null"/> marks a deleted one.</summary>
+    public static IReadOnlyList<StoredToken> SelectPage(IEnumerable<StoredToken?> entries, TokenListQuery query)
     {
         // Keep only the page: a max-heap of the 'Limit' smallest client ids seen so far.
         var page = new PriorityQueue<StoredToken, string>(query.Limit + 1, Comparer<string>.Create((a, b) => string.CompareOrdinal(b, a)));
-        foreach (KeyValuePair<string, StoredToken?> entry in entries)
+        foreach (StoredToken? entry in entries)
         {
-            if (entry.Value is { } token && query.Matches(token))
+            if (entry is { } token && query.Matches(token))
             {
                 page.Enqueue(token, token.ClientId);
                 if (page.Count > query.Limit)

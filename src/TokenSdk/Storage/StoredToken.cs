@@ -7,8 +7,20 @@ namespace TokenSdk.Storage;
 /// What a store keeps of a token: its client id, organization, role id, one-way <see cref="StoredVerifier"/> and
 /// metadata. Never the secret, never the token or its hash part T: a leaked store yields no working credential.
 /// </summary>
+/// <remarks>
+/// The record is laid out for stores holding millions of tokens: timestamps are kept as ticks, and the organization,
+/// role and verifier key are held in one object that a store shares between all tokens with the same values.
+/// <see cref="ExpiresAt"/> is kept in UTC; <see cref="CreatedAt"/> keeps its offset.
+/// </remarks>
 public sealed class StoredToken
 {
+    // No expiry. Not 0, which is DateTimeOffset.MinValue: a token set to expire then has expired.
+    private const long NoExpiry = -1;
+
+    private readonly Bytes32 _verifierValue;
+    private readonly long _createdAtUtcTicks;
+    private readonly long _expiresAtUtcTicks = NoExpiry;
+
     /// <summary>Creates a record.</summary>
     /// <param name="clientId">The client id: 24 ASCII letters.</param>
     /// <param name="organizationId">The organization the token belongs to.</param>
@@ -33,26 +45,47 @@ public sealed class StoredToken
         }
 
         ClientId = clientId;
-        OrganizationId = organizationId;
-        RoleId = roleId;
-        Verifier = verifier;
-        CreatedAt = createdAt;
+        Shared = new SharedTokenFields(organizationId, roleId, verifier.Algorithm, verifier.KeyId, createdAt.Offset);
+        verifier.CopyValueTo(_verifierValue);
+        _createdAtUtcTicks = createdAt.UtcTicks;
+    }
+
+    // A record read back by a store, whose values the store has already validated.
+    internal StoredToken(string clientId, SharedTokenFields shared, ReadOnlySpan<byte> verifierValue, long createdAtUtcTicks)
+    {
+        System.Diagnostics.Debug.Assert(CredentialGenerator.IsClientId(clientId) && shared.Algorithm != 0, "Validated by the store.");
+        ClientId = clientId;
+        Shared = shared;
+        verifierValue.CopyTo(_verifierValue);
+        _createdAtUtcTicks = createdAtUtcTicks;
+    }
+
+    // A copy sharing a store's pooled fields; every other value unchanged.
+    private StoredToken(StoredToken source, SharedTokenFields shared, long expiresAtUtcTicks)
+    {
+        ClientId = source.ClientId;
+        Shared = shared;
+        _verifierValue = source._verifierValue;
+        _createdAtUtcTicks = source._createdAtUtcTicks;
+        _expiresAtUtcTicks = expiresAtUtcTicks;
+        CreatedBy = source.CreatedBy;
+        Description = source.Description;
     }
 
     /// <summary>Gets the client id.</summary>
     public string ClientId { get; }
 
     /// <summary>Gets the organization the token belongs to.</summary>
-    public string OrganizationId { get; }
+    public string OrganizationId => Shared.OrganizationId;
 
     /// <summary>Gets the id of the token's role; the role itself is resolved from the catalog at verification.</summary>
-    public string RoleId { get; }
+    public string RoleId => Shared.RoleId;
 
     /// <summary>Gets the one-way verifier V.</summary>
-    public StoredVerifier Verifier { get; }
+    public StoredVerifier Verifier => new(Shared.Algorithm, Shared.KeyId, _verifierValue);
 
-    /// <summary>Gets when the token was generated.</summary>
-    public DateTimeOffset CreatedAt { get; }
+    /// <summary>Gets when the token was generated, in the offset it was given in.</summary>
+    public DateTimeOffset CreatedAt => new DateTimeOffset(_createdAtUtcTicks, TimeSpan.Zero).ToOffset(Shared.CreatedAtOffset);
 
     /// <summary>Gets who generated the token (a user or client id), if known.</summary>
     public string? CreatedBy { get; init; }
@@ -60,19 +93,31 @@ public sealed class StoredToken
     /// <summary>Gets the description given at generation, if any.</summary>
     public string? Description { get; init; }
 
-    /// <summary>Gets when the token stops verifying; <see langword="null"/> (the default) means never.</summary>
-    public DateTimeOffset? ExpiresAt { get; init; }
+    /// <summary>Gets when the token stops verifying, in UTC; <see langword="null"/> (the default) means never.</summary>
+    public DateTimeOffset? ExpiresAt
+    {
+        get => _expiresAtUtcTicks == NoExpiry ? null : new DateTimeOffset(_expiresAtUtcTicks, TimeSpan.Zero);
+        init => _expiresAtUtcTicks = value is { } expiresAt ? expiresAt.UtcTicks : NoExpiry;
+    }
+
+    /// <summary>Gets the fields this record shares with others of the same organization, role and verifier key.</summary>
+    internal SharedTokenFields Shared { get; }
+
+    /// <summary>Returns whether the token has expired at <paramref name="utcTicks"/>, without building a <see cref="DateTimeOffset"/>.</summary>
+    internal bool IsExpiredAt(long utcTicks) => _expiresAtUtcTicks != NoExpiry && _expiresAtUtcTicks <= utcTicks;
 
     /// <summary>Returns a copy of this record with another expiry date; every other value is unchanged.</summary>
     /// <param name="expiresAt">The new expiry date; <see langword="null"/> for none.</param>
     /// <returns>The copy.</returns>
     public StoredToken WithExpiresAt(DateTimeOffset? expiresAt) =>
-        new(ClientId, OrganizationId, RoleId, Verifier, CreatedAt)
-        {
-            CreatedBy = CreatedBy,
-            Description = Description,
-            ExpiresAt = expiresAt,
-        };
+        new(this, Shared, expiresAt is { } value ? value.UtcTicks : NoExpiry);
+
+    /// <summary>Returns an equal copy that uses <paramref name="shared"/> (equal to this record's) for its repeated fields.</summary>
+    internal StoredToken WithShared(SharedTokenFields shared)
+    {
+        System.Diagnostics.Debug.Assert(shared.Equals(Shared), "Only equal fields may be swapped in.");
+        return new(this, shared, _expiresAtUtcTicks);
+    }
 
     /// <summary>Returns the client id, organization and role; the verifier is not shown.</summary>
     /// <returns>A description.</returns>

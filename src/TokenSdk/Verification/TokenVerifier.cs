@@ -119,7 +119,7 @@ public sealed class TokenVerifier : ITokenVerifier
                 return TokenVerificationResult.Failed(VerificationStatus.Mismatch, record);
         }
 
-        if (record.ExpiresAt is { } expiresAt && expiresAt <= _timeProvider.GetUtcNow())
+        if (record.IsExpiredAt(_timeProvider.GetUtcNow().UtcTicks))
         {
             return TokenVerificationResult.Failed(VerificationStatus.Expired, record);
         }

@@ -130,4 +130,49 @@ public class Crc32CTests
 
         return ~crc;
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(98)]
+    [InlineData(106)]
+    [InlineData(300)]
+    public void TryComputeAscii_AnyLength_EqualsComputeOfTheAsciiBytes(int length)
+    {
+        // Arrange: every ASCII value, so narrowing of each lane is exercised.
+        string text = new(Enumerable.Range(0, length).Select(i => (char)((i * 37) % 128)).ToArray());
+
+        // Act
+        bool ok = Crc32C.TryComputeAscii(text, out uint crc);
+
+        // Assert
+        Assert.True(ok);
+        Assert.Equal(Crc32C.Compute(Encoding.ASCII.GetBytes(text)), crc);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(40)]
+    public void TryComputeAscii_NonAsciiAnywhere_ReturnsFalse(int position)
+    {
+        // Arrange: 41 characters (two vector blocks and a scalar tail) with one above 0x7F; 0x100 would narrow to 0x00.
+        foreach (char bad in new[] { '\u0080', '\u00FF', '\u0100', '\u2028', '\uFFFF' })
+        {
+            char[] chars = Enumerable.Repeat('a', 41).ToArray();
+            chars[position] = bad;
+
+            // Act
+            bool ok = Crc32C.TryComputeAscii(chars, out _);
+
+            // Assert
+            Assert.False(ok, $"U+{(int)bad:X4} at {position}");
+        }
+    }
 }

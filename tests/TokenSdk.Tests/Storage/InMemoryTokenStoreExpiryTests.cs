@@ -145,10 +145,13 @@ public class InMemoryTokenStoreExpiryTests
     {
         StoredToken target = await AddAsync();
         StoredToken bystander = await AddAsync();
+        StoredToken? before = await _store.FindAsync(bystander.ClientId, Ct);
 
         await _store.SetExpiryAsync(target.ClientId, s_now.AddDays(1), Ct);
 
-        Assert.Same(bystander, await _store.FindAsync(bystander.ClientId, Ct));
+        Assert.NotNull(before);
+        Assert.Same(before, await _store.FindAsync(bystander.ClientId, Ct));
+        Assert.Null(before.ExpiresAt);
     }
 
     [Fact]

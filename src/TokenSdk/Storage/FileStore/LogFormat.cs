@@ -82,7 +82,7 @@ internal static class LogFormat
     }
 
     /// <summary>Reads the record at the start of <paramref name="data"/>.</summary>
-    public static ReadStatus TryReadRecord(ReadOnlySpan<byte> data, out LogRecord record, out int consumed, Dictionary<string, string>? strings = null)
+    public static ReadStatus TryReadRecord(ReadOnlySpan<byte> data, out LogRecord record, out int consumed, SharedTokenFieldsPool? shared = null)
     {
         record = default;
         consumed = 0;
@@ -104,7 +104,7 @@ internal static class LogFormat
 
         uint crc = BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
         ReadOnlySpan<byte> payload = data.Slice(RecordPrefixLength, (int)length);
-        if (crc != Checksum(data[..4], payload) || !TryDecode(payload, out record, strings))
+        if (crc != Checksum(data[..4], payload) || !TryDecode(payload, out record, shared))
         {
             return ReadStatus.Invalid;
         }
@@ -153,7 +153,7 @@ internal static class LogFormat
 
     private static uint Checksum(ReadOnlySpan<byte> lengthBytes, ReadOnlySpan<byte> payload) => Crc32C.Compute(lengthBytes, payload);
 
-    private static bool TryDecode(ReadOnlySpan<byte> payload, out LogRecord record, Dictionary<string, string>? strings)
+    private static bool TryDecode(ReadOnlySpan<byte> payload, out LogRecord record, SharedTokenFieldsPool? shared)
     {
         record = default;
         var reader = new PayloadReader(payload);
@@ -181,18 +181,13 @@ internal static class LogFormat
                     return false;
                 }
 
-                if (strings is not null)
-                {
-                    // Organization, role and key ids repeat across records: keep one copy of each.
-                    org = Intern(strings, org);
-                    role = Intern(strings, role);
-                    keyId = keyId is null ? null : Intern(strings, keyId);
-                }
-
                 try
                 {
                     var createdAt = new DateTimeOffset(createdTicks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(offsetMinutes));
-                    var token = new StoredToken(clientId, org, role, new StoredVerifier((VerifierAlgorithm)algorithm, keyId, value), createdAt)
+
+                    // Organization, role and key repeat across records: keep one copy of them per combination.
+                    var fields = new SharedTokenFields(org, role, (VerifierAlgorithm)algorithm, keyId, createdAt.Offset);
+                    var token = new StoredToken(clientId, shared?.Get(fields) ?? fields, value, createdAt.UtcTicks)
                     {
                         CreatedBy = createdBy,
                         Description = description,
@@ -224,20 +219,6 @@ internal static class LogFormat
         }
     }
 
-    private static string Intern(Dictionary<string, string> strings, string value)
-    {
-        if (strings.TryGetValue(value, out string? existing))
-        {
-            return existing;
-        }
-
-        if (strings.Count < 100_000)
-        {
-            strings.Add(value, value);
-        }
-
-        return value;
-    }
 
     private sealed class PayloadWriter
     {

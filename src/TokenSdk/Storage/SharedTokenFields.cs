@@ -1,0 +1,99 @@
+using TokenSdk.Hashing;
+
+namespace TokenSdk.Storage;
+
+/// <summary>
+/// The values of a <see cref="StoredToken"/> that repeat across many tokens: organization, role, verifier algorithm
+/// and key id, and the offset the creation time was given in. Stores keep one instance per distinct combination
+/// (<see cref="SharedTokenFieldsPool"/>), so a million tokens of a few roles hold a few of these, not a million.
+/// </summary>
+internal sealed class SharedTokenFields : IEquatable<SharedTokenFields>
+{
+    public SharedTokenFields(string organizationId, string roleId, VerifierAlgorithm algorithm, string? keyId, TimeSpan createdAtOffset)
+    {
+        OrganizationId = organizationId;
+        RoleId = roleId;
+        Algorithm = algorithm;
+        KeyId = keyId;
+        CreatedAtOffset = createdAtOffset;
+    }
+
+    public string OrganizationId { get; }
+
+    public string RoleId { get; }
+
+    public VerifierAlgorithm Algorithm { get; }
+
+    public string? KeyId { get; }
+
+    public TimeSpan CreatedAtOffset { get; }
+
+    public bool Equals(SharedTokenFields? other) =>
+        other is not null
+        && Algorithm == other.Algorithm
+        && CreatedAtOffset == other.CreatedAtOffset
+        && string.Equals(OrganizationId, other.OrganizationId, StringComparison.Ordinal)
+        && string.Equals(RoleId, other.RoleId, StringComparison.Ordinal)
+        && string.Equals(KeyId, other.KeyId, StringComparison.Ordinal);
+
+    public override bool Equals(object? obj) => Equals(obj as SharedTokenFields);
+
+    public override int GetHashCode() => HashCode.Combine(
+        StringComparer.Ordinal.GetHashCode(OrganizationId),
+        StringComparer.Ordinal.GetHashCode(RoleId),
+        Algorithm,
+        KeyId is null ? 0 : StringComparer.Ordinal.GetHashCode(KeyId),
+        CreatedAtOffset);
+}
+
+/// <summary>
+/// One store's set of <see cref="SharedTokenFields"/>: hands out a single instance per distinct combination.
+/// Thread-safe. Grows with the number of distinct organization, role and key combinations, never with the number of
+/// tokens, and stops growing at <see cref="MaximumCount"/> (beyond it, records simply keep their own fields).
+/// </summary>
+internal sealed class SharedTokenFieldsPool
+{
+    /// <summary>The most combinations kept.</summary>
+    public const int MaximumCount = 100_000;
+
+    private readonly Dictionary<SharedTokenFields, SharedTokenFields> _fields = [];
+    private readonly Lock _lock = new();
+
+    /// <summary>Gets the number of distinct combinations held.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _fields.Count;
+            }
+        }
+    }
+
+    /// <summary>Returns <paramref name="token"/> itself when it already uses the pooled fields, else an equal copy that does.</summary>
+    public StoredToken Share(StoredToken token)
+    {
+        SharedTokenFields shared = Get(token.Shared);
+        return ReferenceEquals(shared, token.Shared) ? token : token.WithShared(shared);
+    }
+
+    /// <summary>Returns the pooled instance equal to <paramref name="fields"/>, adding it when new.</summary>
+    public SharedTokenFields Get(SharedTokenFields fields)
+    {
+        lock (_lock)
+        {
+            if (_fields.TryGetValue(fields, out SharedTokenFields? existing))
+            {
+                return existing;
+            }
+
+            if (_fields.Count < MaximumCount)
+            {
+                _fields.Add(fields, fields);
+            }
+
+            return fields;
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace TokenSdk.Storage;
+
+/// <summary>
+/// An open-addressing hash table of tokens by client id, built for millions of entries: one array slot per entry
+/// (no node objects), lock-free reads and writes serialized by the table's own lock.
+/// </summary>
+/// <remarks>
+/// A slot holds <see langword="null"/> (never used), a live <see cref="StoredToken"/>, or the client id string of a
+/// deleted token: a tombstone that keeps the id from ever coming back and keeps probe chains intact. Readers see
+/// either the slot's old or new value; a reader working on an array replaced by a resize sees the table as it was
+/// when its lookup started. The load (live plus deleted) stays at or under 3/4, so every probe ends at a null slot.
+/// </remarks>
+internal sealed class TokenTable
+{
+    private const int MinimumCapacity = 16;
+
+    private readonly Lock _writeLock = new();
+    private object?[] _slots = new object?[MinimumCapacity];
+    private int _live;
+    private int _used;
+
+    /// <summary>Gets the number of live tokens.</summary>
+    public int Count => Volatile.Read(ref _live);
+
+    /// <summary>Finds a live token; lock-free.</summary>
+    public bool TryGet(ReadOnlySpan<char> clientId, [NotNullWhen(true)] out StoredToken? token)
+    {
+        object?[] slots = Volatile.Read(ref _slots);
+        int mask = slots.Length - 1;
+        for (int i = Hash(clientId) & mask; ; i = (i + 1) & mask)
+        {
+            object? entry = slots[i];
+            if (entry is null)
+            {
+                break;
+            }
+
+            if (entry is StoredToken live)
+            {
+                if (clientId.SequenceEqual(live.ClientId))
+                {
+                    token = live;
+                    return true;
+                }
+            }
+            else if (clientId.SequenceEqual((string)entry))
+            {
+                break;
+            }
+        }
+
+        token = null;
+        return false;
+    }
+
+    /// <summary>Adds a token unless its client id is live or was deleted.</summary>
+    public bool TryAdd(StoredToken token)
+    {
+        lock (_writeLock)
+        {
+            if ((_used + 1) * 4L > _slots.Length * 3L)
+            {
+                Resize();
+            }
+
+            int index = Probe(_slots, token.ClientId);
+            if (_slots[index] is not null)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _slots[index], token);
+            _used++;
+            Volatile.Write(ref _live, _live + 1);
+            return true;
+        }
+    }
+
+    /// <summary>Replaces a live token with what <paramref name="update"/> returns for it; <see langword="false"/> when it is not live.</summary>
+    public bool TryUpdate<TState>(string clientId, TState state, Func<StoredToken, TState, StoredToken> update)
+    {
+        lock (_writeLock)
+        {
+            int index = Probe(_slots, clientId);
+            if (_slots[index] is not StoredToken current)
+            {
+                return false;
+            }
+
+            StoredToken replacement = update(current, state);
+            if (!ReferenceEquals(replacement, current))
+            {
+                Volatile.Write(ref _slots[index], replacement);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Deletes a live token, leaving a tombstone; <see langword="false"/> when it is not live.</summary>
+    public bool TryDelete(string clientId)
+    {
+        lock (_writeLock)
+        {
+            int index = Probe(_slots, clientId);
+            if (_slots[index] is not StoredToken current)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _slots[index], current.ClientId);
+            Volatile.Write(ref _live, _live - 1);
+            return true;
+        }
+    }
+
+    /// <summary>Enumerates the live tokens without locking: a token added or deleted meanwhile may or may not be seen.</summary>
+    public IEnumerable<StoredToken> EnumerateLive()
+    {
+        object?[] slots = Volatile.Read(ref _slots);
+        foreach (object? entry in slots)
+        {
+            if (entry is StoredToken token)
+            {
+                yield return token;
+            }
+        }
+    }
+
+    // Randomized per process (Marvin), so no one can choose client ids that collide.
+    private static int Hash(ReadOnlySpan<char> clientId) => string.GetHashCode(clientId);
+
+    // The slot holding the client id (live or deleted), or the null slot where it would go.
+    private static int Probe(object?[] slots, string clientId)
+    {
+        int mask = slots.Length - 1;
+        int i = Hash(clientId) & mask;
+        while (slots[i] is { } entry && !string.Equals(entry as string ?? ((StoredToken)entry).ClientId, clientId, StringComparison.Ordinal))
+        {
+            i = (i + 1) & mask;
+        }
+
+        return i;
+    }
+
+    private void Resize()
+    {
+        object?[] old = _slots;
+        var slots = new object?[checked(old.Length * 2)];
+        foreach (object? entry in old)
+        {
+            if (entry is not null)
+            {
+                slots[Probe(slots, entry as string ?? ((StoredToken)entry).ClientId)] = entry;
+            }
+        }
+
+        // Readers pick up the new array whole; the old one is never written again.
+        Volatile.Write(ref _slots, slots);
+    }
+}

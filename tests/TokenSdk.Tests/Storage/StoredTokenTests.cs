@@ -1,0 +1,101 @@
+using TokenSdk.Credentials;
+using TokenSdk.Roles;
+using TokenSdk.Storage;
+
+namespace TokenSdk.Tests.Storage;
+
+public class StoredTokenTests
+{
+    private static StoredToken NewRecord(string? organizationId = null) =>
+        new TokenGenerator().Generate(new TokenGenerationRequest(DefaultRoles.ReadOnlyUser) { OrganizationId = organizationId }).Record;
+
+    [Fact]
+    public void Constructor_KeepsEveryValue_CreatedAtWithItsOffset()
+    {
+        StoredToken source = NewRecord();
+        var createdAt = new DateTimeOffset(2026, 3, 4, 5, 6, 7, 890, TimeSpan.FromMinutes(330));
+
+        var record = new StoredToken(source.ClientId, "acme", DefaultRoles.ReadWriteUser.Id, source.Verifier, createdAt)
+        {
+            CreatedBy = "alice",
+            Description = "ci",
+            ExpiresAt = createdAt.AddDays(30),
+        };
+
+        Assert.Equal(source.ClientId, record.ClientId);
+        Assert.Equal("acme", record.OrganizationId);
+        Assert.Equal(DefaultRoles.ReadWriteUser.Id, record.RoleId);
+        Assert.Equal(source.Verifier, record.Verifier);
+        Assert.Equal(createdAt, record.CreatedAt);
+        Assert.Equal(createdAt.Offset, record.CreatedAt.Offset);
+        Assert.Equal(createdAt.AddDays(30), record.ExpiresAt);
+        Assert.Equal(TimeSpan.Zero, record.ExpiresAt!.Value.Offset);
+        Assert.Equal("alice", record.CreatedBy);
+        Assert.Equal("ci", record.Description);
+    }
+
+    [Fact]
+    public void ExpiresAt_MinValue_IsKeptAndHasExpired()
+    {
+        StoredToken record = NewRecord().WithExpiresAt(DateTimeOffset.MinValue);
+
+        Assert.Equal(DateTimeOffset.MinValue, record.ExpiresAt);
+        Assert.True(record.IsExpiredAt(DateTimeOffset.UnixEpoch.UtcTicks));
+    }
+
+    [Fact]
+    public void WithExpiresAt_Null_NeverExpires()
+    {
+        StoredToken record = NewRecord().WithExpiresAt(DateTimeOffset.UnixEpoch).WithExpiresAt(null);
+
+        Assert.Null(record.ExpiresAt);
+        Assert.False(record.IsExpiredAt(DateTimeOffset.MaxValue.UtcTicks));
+    }
+
+    [Fact]
+    public void Pool_EqualFields_ShareOneInstance_CopiesStayEqual()
+    {
+        var pool = new SharedTokenFieldsPool();
+        StoredToken first = NewRecord("acme");
+        StoredToken second = NewRecord("acme");
+
+        StoredToken sharedFirst = pool.Share(first);
+        StoredToken sharedSecond = pool.Share(second);
+
+        Assert.Same(first, sharedFirst);
+        Assert.NotSame(second, sharedSecond);
+        Assert.Same(sharedFirst.Shared, sharedSecond.Shared);
+        Assert.Equal(second.ClientId, sharedSecond.ClientId);
+        Assert.Equal(second.Verifier, sharedSecond.Verifier);
+        Assert.Equal(second.CreatedAt, sharedSecond.CreatedAt);
+        Assert.Equal(second.CreatedBy, sharedSecond.CreatedBy);
+        Assert.Equal(second.ExpiresAt, sharedSecond.ExpiresAt);
+        Assert.Equal(1, pool.Count);
+    }
+
+    [Fact]
+    public void Pool_DifferentOrganizationRoleOrOffset_KeepsThemApart()
+    {
+        var pool = new SharedTokenFieldsPool();
+        StoredToken template = NewRecord();
+
+        pool.Share(template);
+        pool.Share(new StoredToken(template.ClientId, "other", template.RoleId, template.Verifier, template.CreatedAt));
+        pool.Share(new StoredToken(template.ClientId, template.OrganizationId, DefaultRoles.OrganizationAdministrator.Id, template.Verifier, template.CreatedAt));
+        pool.Share(new StoredToken(template.ClientId, template.OrganizationId, template.RoleId, template.Verifier, template.CreatedAt.ToOffset(TimeSpan.FromHours(2))));
+
+        Assert.Equal(4, pool.Count);
+    }
+
+    [Fact]
+    public void ToString_DoesNotShowTheVerifier()
+    {
+        StoredToken record = NewRecord();
+        string encoded = record.Verifier.Encode();
+
+        string text = record.ToString();
+
+        Assert.Contains(record.ClientId, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(encoded.Split('$')[^1], text, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,146 @@
+using TokenSdk.Credentials;
+using TokenSdk.Roles;
+using TokenSdk.Storage;
+
+namespace TokenSdk.Tests.Storage;
+
+public class TokenTableTests
+{
+    private static StoredToken NewRecord() => new TokenGenerator().Generate(new TokenGenerationRequest(DefaultRoles.ReadOnlyUser)).Record;
+
+    [Fact]
+    public void TryAdd_ManyTokens_AllFoundThroughResizes()
+    {
+        var table = new TokenTable();
+        StoredToken[] records = Enumerable.Range(0, 5_000).Select(_ => NewRecord()).ToArray();
+
+        foreach (StoredToken record in records)
+        {
+            Assert.True(table.TryAdd(record));
+        }
+
+        Assert.Equal(records.Length, table.Count);
+        Assert.All(records, record =>
+        {
+            Assert.True(table.TryGet(record.ClientId, out StoredToken? found));
+            Assert.Same(record, found);
+        });
+        Assert.Equal(records.Select(r => r.ClientId).Order(StringComparer.Ordinal), table.EnumerateLive().Select(r => r.ClientId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void TryDelete_ThenTryAddSameId_IsRefusedAndOthersStayFindable()
+    {
+        var table = new TokenTable();
+        StoredToken[] records = Enumerable.Range(0, 200).Select(_ => NewRecord()).ToArray();
+        foreach (StoredToken record in records)
+        {
+            table.TryAdd(record);
+        }
+
+        // Delete every other token: the tombstones must not break the probe chains of the rest.
+        for (int i = 0; i < records.Length; i += 2)
+        {
+            Assert.True(table.TryDelete(records[i].ClientId));
+        }
+
+        for (int i = 0; i < records.Length; i++)
+        {
+            Assert.Equal(i % 2 == 1, table.TryGet(records[i].ClientId, out _));
+        }
+
+        Assert.False(table.TryDelete(records[0].ClientId));
+        Assert.False(table.TryAdd(records[0]));
+        Assert.Equal(records.Length / 2, table.Count);
+        Assert.DoesNotContain(table.EnumerateLive(), r => r.ClientId == records[0].ClientId);
+    }
+
+    [Fact]
+    public void TryGet_UnknownOrWrongLengthId_ReturnsFalse()
+    {
+        var table = new TokenTable();
+        table.TryAdd(NewRecord());
+
+        Assert.False(table.TryGet(NewRecord().ClientId, out StoredToken? unknown));
+        Assert.Null(unknown);
+        Assert.False(table.TryGet("short", out _));
+        Assert.False(table.TryGet(string.Empty, out _));
+    }
+
+    [Fact]
+    public void TryUpdate_LiveToken_ReplacesIt_DeletedOrUnknown_ReturnsFalse()
+    {
+        var table = new TokenTable();
+        StoredToken record = NewRecord();
+        table.TryAdd(record);
+        DateTimeOffset expiry = DateTimeOffset.UnixEpoch.AddYears(60);
+
+        bool updated = table.TryUpdate(record.ClientId, expiry, static (current, at) => current.WithExpiresAt(at));
+
+        Assert.True(updated);
+        Assert.True(table.TryGet(record.ClientId, out StoredToken? found));
+        Assert.Equal(expiry, found.ExpiresAt);
+        Assert.Equal(1, table.Count);
+
+        table.TryDelete(record.ClientId);
+        Assert.False(table.TryUpdate(record.ClientId, expiry, static (current, at) => current.WithExpiresAt(at)));
+        Assert.False(table.TryUpdate(NewRecord().ClientId, expiry, static (current, at) => current.WithExpiresAt(at)));
+    }
+
+    [Fact]
+    public async Task ConcurrentReadersAndWriters_ReadersAlwaysFindStableTokensAndNeverSeeDeletedOnes()
+    {
+        var table = new TokenTable();
+        StoredToken[] stable = Enumerable.Range(0, 100).Select(_ => NewRecord()).ToArray();
+        foreach (StoredToken record in stable)
+        {
+            table.TryAdd(record);
+        }
+
+        StoredToken[] churn = Enumerable.Range(0, 20_000).Select(_ => NewRecord()).ToArray();
+        using var done = new CancellationTokenSource();
+        int misses = 0;
+        int resurrections = 0;
+
+        // Writer: adds (forcing many resizes) and deletes while readers look up the stable tokens and the deleted ones.
+        Task writer = Task.Run(() =>
+        {
+            for (int i = 0; i < churn.Length; i++)
+            {
+                table.TryAdd(churn[i]);
+                if (i % 3 == 0)
+                {
+                    table.TryDelete(churn[i].ClientId);
+                }
+            }
+
+            done.Cancel();
+        }, TestContext.Current.CancellationToken);
+
+        Task[] readers = Enumerable.Range(0, 2).Select(reader => Task.Run(() =>
+        {
+            var random = new Random(reader);
+            while (!done.IsCancellationRequested)
+            {
+                if (!table.TryGet(stable[random.Next(stable.Length)].ClientId, out _))
+                {
+                    Interlocked.Increment(ref misses);
+                }
+
+                // A token deleted before this lookup started must never be found again.
+                int deleted = random.Next(churn.Length / 3) * 3;
+                if (!table.TryGet(churn[deleted].ClientId, out _) && table.TryGet(churn[deleted].ClientId, out _))
+                {
+                    Interlocked.Increment(ref resurrections);
+                }
+            }
+        })).ToArray();
+
+        await writer;
+        await Task.WhenAll(readers);
+
+        Assert.Equal(0, misses);
+        Assert.Equal(0, resurrections);
+        Assert.Equal(stable.Length + churn.Length - ((churn.Length + 2) / 3), table.Count);
+    }
+}
