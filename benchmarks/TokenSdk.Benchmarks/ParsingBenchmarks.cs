@@ -26,6 +26,16 @@ public class ParsingBenchmarks
     [Benchmark(Description = "Parse Astra token")]
     public bool ParseAstra() => AstraTokenFormat.Instance.TryParse(_astra, out _, _hash);
 
-    [Benchmark(Description = "CRC-32C of 106 bytes")]
-    public uint Crc() => Crc32C.Compute(_hash.AsSpan(0, 32));
+    [Benchmark(Description = "CRC-32C of the checksummed body (ASCII, one pass)")]
+    public uint Crc()
+    {
+        Crc32C.TryComputeAscii(_checksummed.AsSpan(0, _checksummed.Length - 8), out uint crc);
+        return crc;
+    }
+
+    [Benchmark(Description = "Validate a client id (24 letters)")]
+    public bool ValidateClientId() => CredentialGenerator.IsClientId(_astra.AsSpan(8, 24));
+
+    [Benchmark(Description = "Decode 64 lowercase hex digits")]
+    public bool DecodeHex() => LowerHex.TryDecode(_astra.AsSpan(33, 64), _hash);
 }
