@@ -69,8 +69,9 @@ internal static class RotateTokenCommand
         }
 
         await destination.WriteAsync(details, session, cancellationToken).ConfigureAwait(false);
-        ErrorOutput.Note(options.GracePeriod is { } grace && grace > TimeSpan.Zero
-            ? $"the old token {clientId} keeps working until {Json.Time(details.GeneratedOn + grace)}."
+        ManagementResult<TokenInfo> old = await session.Manager.GetAsync(CliSession.Caller, clientId, cancellationToken).ConfigureAwait(false);
+        ErrorOutput.Note(old is { Succeeded: true, Value.ExpiresAt: { } expiresAt }
+            ? $"the old token {clientId} keeps working until {Json.Time(expiresAt)}."
             : $"the old token {clientId} no longer works.");
         return ExitCodes.Success;
     }
