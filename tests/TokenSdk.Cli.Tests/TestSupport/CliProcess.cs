@@ -33,9 +33,35 @@ internal static class CliProcess
     /// <param name="stdin">What to write to stdin before closing it; <see langword="null"/> closes it at once.</param>
     /// <param name="store">The value of <c>TOKENSDK_STORE</c>; <see langword="null"/> leaves it unset.</param>
     /// <param name="workingDirectory">The working directory; <see langword="null"/> for the current one.</param>
-    public static async Task<CliResult> RunAsync(string[] arguments, string? stdin = null, string? store = null, string? workingDirectory = null)
+    public static Task<CliResult> RunAsync(string[] arguments, string? stdin = null, string? store = null, string? workingDirectory = null) =>
+        RunProcessAsync(DotnetHost(), [CliPath, .. arguments], stdin, store, workingDirectory);
+
+    /// <summary>Gets whether <see cref="RunInTerminalAsync"/> can run here: util-linux <c>script</c> on Linux.</summary>
+    public static bool CanRunInTerminal => OperatingSystem.IsLinux() && File.Exists(ScriptPath);
+
+    /// <summary>
+    /// Runs the tool with stdin, stdout and stderr on a pseudo-terminal (through util-linux <c>script</c>), as a person
+    /// at a terminal would; <paramref name="input"/> is what they type. Stdout and stderr arrive merged.
+    /// </summary>
+    /// <param name="arguments">The arguments.</param>
+    /// <param name="input">The keystrokes.</param>
+    /// <param name="workingDirectory">The working directory.</param>
+    public static Task<CliResult> RunInTerminalAsync(string[] arguments, string input, string? workingDirectory = null)
     {
-        var startInfo = new ProcessStartInfo(DotnetHost())
+        string command = string.Join(' ', new[] { DotnetHost(), CliPath }.Concat(arguments).Select(Quote));
+
+        // -e: exit with the tool's exit code; -q: no banner; /dev/null: no typescript file.
+        return RunProcessAsync(ScriptPath, ["-qec", command, "/dev/null"], input, store: null, workingDirectory);
+    }
+
+    private const string ScriptPath = "/usr/bin/script";
+
+    private static string Quote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private static async Task<CliResult> RunProcessAsync(
+        string fileName, string[] arguments, string? stdin, string? store, string? workingDirectory)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -50,7 +76,6 @@ internal static class CliProcess
             startInfo.WorkingDirectory = workingDirectory;
         }
 
-        startInfo.ArgumentList.Add(CliPath);
         foreach (string argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
