@@ -68,15 +68,8 @@ internal static class DeleteTokenCommand
             }
         }
 
-        try
-        {
-            CommandRunner.ThrowIfFailed(
-                await session.Manager.DeleteAsync(CliSession.Caller, token.ClientId, reason, cancellationToken).ConfigureAwait(false));
-        }
-        catch (CliException ex)
-        {
-            throw TokensCommands.WithLockoutHint(ex);
-        }
+        CommandRunner.ThrowIfFailed(
+            await session.Manager.DeleteAsync(CliSession.Caller, token.ClientId, reason, cancellationToken).ConfigureAwait(false));
 
         Console.WriteLine($"Deleted token {token.ClientId} ({token.RoleName ?? token.RoleId}); reason: {reasonName}.");
         return ExitCodes.Success;

@@ -57,16 +57,8 @@ internal static class RotateTokenCommand
         using TokenDetailsOutput destination = TokenDetailsOutput.Open(output, outFile);
         await using CliSession session = CliSession.Open(selection, create: false, lockoutGuard: !allowLockout);
 
-        GeneratedToken details;
-        try
-        {
-            details = CommandRunner.ValueOrFail(
-                await session.Manager.RotateAsync(CliSession.Caller, clientId, options, cancellationToken).ConfigureAwait(false));
-        }
-        catch (CliException ex)
-        {
-            throw TokensCommands.WithLockoutHint(ex);
-        }
+        GeneratedToken details = CommandRunner.ValueOrFail(
+            await session.Manager.RotateAsync(CliSession.Caller, clientId, options, cancellationToken).ConfigureAwait(false));
 
         await destination.WriteAsync(details, session, cancellationToken).ConfigureAwait(false);
         ManagementResult<TokenInfo> old = await session.Manager.GetAsync(CliSession.Caller, clientId, cancellationToken).ConfigureAwait(false);

@@ -56,11 +56,4 @@ internal static class TokensCommands
         Description = "Allow removing the organization's last token that can manage tokens (the library refuses by default). " +
                       "tokensdk itself can always create a new one.",
     };
-
-    /// <summary>Adds the tool's hint to a lock-out refusal.</summary>
-    /// <param name="ex">The failure.</param>
-    public static CliException WithLockoutHint(CliException ex) =>
-        ex.ExitCode == ExitCodes.PolicyDenied && ex.Message.Contains("last token", StringComparison.Ordinal)
-            ? new CliException(ex.ExitCode, ex.Message + " With tokensdk, pass --allow-lockout to go ahead anyway.")
-            : ex;
 }
