@@ -21,7 +21,7 @@ internal static class CreateTokenCommand
         var description = new Option<string?>("--description", "-d") { Description = "What the token is for (shown by 'tokens list').", HelpName = "TEXT" };
         var format = new Option<string?>("--format")
         {
-            Description = "The token's format: default (TokenSdk's checksummed 'tsk_' tokens) or astra ('AstraCS:' tokens).",
+            Description = "The token's format: default (TokenSdk's checksummed 'tsdk_' tokens) or astra ('AstraCS:' tokens).",
             HelpName = "default|astra",
         };
         format.AcceptOnlyFromAmong("default", "astra", "checksummed");
