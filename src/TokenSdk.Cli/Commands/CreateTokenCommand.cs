@@ -1,0 +1,64 @@
+using System.CommandLine;
+using TokenSdk.Cli.Stores;
+using TokenSdk.Credentials;
+using TokenSdk.Management;
+
+namespace TokenSdk.Cli.Commands;
+
+/// <summary><c>tokensdk tokens create --role ROLE</c>: generates a token and shows its details once.</summary>
+internal static class CreateTokenCommand
+{
+    /// <summary>Builds the command.</summary>
+    /// <param name="store">The shared <c>--store</c> option.</param>
+    public static Command Create(Option<string?> store)
+    {
+        var role = new Option<string>("--role", "-r")
+        {
+            Description = "The token's role, by id (organization-administrator) or name (\"Organization Administrator\"); see 'tokensdk roles list'.",
+            HelpName = "ROLE",
+            Required = true,
+        };
+        var description = new Option<string?>("--description", "-d") { Description = "What the token is for (shown by 'tokens list').", HelpName = "TEXT" };
+        var format = new Option<string?>("--format")
+        {
+            Description = "The token's format: default (TokenSdk's checksummed 'tsdk_' tokens) or astra ('AstraCS:' tokens).",
+            HelpName = "default|astra",
+        };
+        format.AcceptOnlyFromAmong("default", "astra", "checksummed");
+        Option<string?> output = TokensCommands.DetailsOutputOption();
+        Option<string?> outFile = TokensCommands.OutFileOption();
+
+        var command = new Command("create", "Generate a token for a role and print its details (client id, secret, token) once. " +
+                                            "Creates the store if it does not exist: use it to bootstrap the first administrator token.")
+        {
+            role, description, format, output, outFile,
+        };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(ct => RunAsync(
+            parse.GetValue(store), parse.GetRequiredValue(role), parse.GetValue(description), parse.GetValue(format),
+            parse.GetValue(output), parse.GetValue(outFile), ct), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        string? store, string role, string? description, string? format, string? output, string? outFile, CancellationToken cancellationToken)
+    {
+        StoreSelection selection = StoreSelection.Resolve(store);
+        using TokenDetailsOutput destination = TokenDetailsOutput.Open(output, outFile);
+        await using CliSession session = CliSession.Open(selection, create: true);
+
+        var options = new TokenGenerateOptions
+        {
+            Description = description,
+            Format = format switch
+            {
+                "astra" => TokenFormatKind.Astra,
+                "checksummed" => TokenFormatKind.Checksummed,
+                _ => null,
+            },
+        };
+        GeneratedToken details = CommandRunner.ValueOrFail(
+            await session.Manager.GenerateAsync(CliSession.Caller, role, options, cancellationToken).ConfigureAwait(false));
+        await destination.WriteAsync(details, session, cancellationToken).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using TokenSdk.Cli.Output;
+using TokenSdk.Cli.Stores;
+using TokenSdk.Management;
+
+namespace TokenSdk.Cli.Commands;
+
+/// <summary><c>tokensdk tokens delete CLIENT_ID --reason R</c>: the token stops working at once.</summary>
+internal static class DeleteTokenCommand
+{
+    private static readonly Dictionary<string, DeletionReason> s_reasons = new(StringComparer.Ordinal)
+    {
+        ["compromised"] = DeletionReason.Compromised,
+        ["no-longer-needed"] = DeletionReason.NoLongerNeeded,
+        ["role-change"] = DeletionReason.RoleChange,
+        ["other"] = DeletionReason.Other,
+    };
+
+    /// <summary>Builds the command.</summary>
+    /// <param name="store">The shared <c>--store</c> option.</param>
+    public static Command Create(Option<string?> store)
+    {
+        var clientId = new Argument<string>("clientId") { Description = "The client id of the token to delete (see 'tokens list')." };
+        var reason = new Option<string>("--reason")
+        {
+            Description = "Why: compromised, no-longer-needed, role-change or other (kept in the audit trail).",
+            HelpName = "compromised|no-longer-needed|role-change|other",
+            Required = true,
+        };
+        reason.AcceptOnlyFromAmong([.. s_reasons.Keys]);
+        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation. Required when stdin is not a terminal." };
+        Option<bool> allowLockout = TokensCommands.AllowLockoutOption();
+
+        var command = new Command("delete", "Delete a token: it stops verifying at once (other processes on a file store see it within about a second). " +
+                                            "Asks for confirmation unless --yes.")
+        {
+            clientId, reason, yes, allowLockout,
+        };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(ct => RunAsync(
+            parse.GetValue(store), parse.GetRequiredValue(clientId), parse.GetRequiredValue(reason), parse.GetValue(yes),
+            parse.GetValue(allowLockout), ct), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? store, string clientId, string reasonName, bool yes, bool allowLockout, CancellationToken cancellationToken)
+    {
+        StoreSelection selection = StoreSelection.Resolve(store);
+        DeletionReason reason = s_reasons[reasonName];
+        await using CliSession session = CliSession.Open(selection, create: false, lockoutGuard: !allowLockout);
+
+        // Unknown ids fail before any prompt.
+        TokenInfo token = CommandRunner.ValueOrFail(
+            await session.Manager.GetAsync(CliSession.Caller, clientId, cancellationToken).ConfigureAwait(false));
+
+        if (!yes)
+        {
+            if (!Terminal.IsStdinTerminal)
+            {
+                throw new CliException(ExitCodes.Usage,
+                    $"Refusing to delete token {token.ClientId} without confirmation: stdin is not a terminal. Pass --yes to delete it.");
+            }
+
+            await Console.Error.WriteAsync($"Delete token {token.ClientId}? [y/N] ").ConfigureAwait(false);
+            string? answer = Console.ReadLine()?.Trim();
+            if (!string.Equals(answer, "y", StringComparison.OrdinalIgnoreCase) && !string.Equals(answer, "yes", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new CliException(ExitCodes.Failure, $"Token {token.ClientId} was not deleted.");
+            }
+        }
+
+        CommandRunner.ThrowIfFailed(
+            await session.Manager.DeleteAsync(CliSession.Caller, token.ClientId, reason, cancellationToken).ConfigureAwait(false));
+
+        Console.WriteLine($"Deleted token {token.ClientId} ({token.RoleName ?? token.RoleId}); reason: {reasonName}.");
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using TokenSdk.Cli.Output;
+using TokenSdk.Cli.Stores;
+using TokenSdk.Management;
+
+namespace TokenSdk.Cli.Commands;
+
+/// <summary><c>tokensdk tokens list</c>: the tokens of the organization, never a secret.</summary>
+internal static class ListTokensCommand
+{
+    private const int PageSize = 1000;
+
+    /// <summary>Builds the command.</summary>
+    /// <param name="store">The shared <c>--store</c> option.</param>
+    public static Command Create(Option<string?> store)
+    {
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "table (aligned with a header at a terminal; tab-separated lines without header when piped) or json.",
+            HelpName = "table|json",
+        };
+        output.AcceptOnlyFromAmong("table", "json");
+        var command = new Command("list", "List the tokens: client id, role, generation time, expiry, description. Never shows a secret.") { output };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
+            ct => RunAsync(parse.GetValue(store), parse.GetValue(output), ct), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? store, string? output, CancellationToken cancellationToken)
+    {
+        StoreSelection selection = StoreSelection.Resolve(store);
+        await using CliSession session = CliSession.Open(selection, create: false);
+
+        List<TokenInfo> tokens = [];
+        string? after = null;
+        do
+        {
+            TokenPage page = CommandRunner.ValueOrFail(await session.Manager.ListAsync(
+                CliSession.Caller, new TokenListOptions { Limit = PageSize, After = after }, cancellationToken).ConfigureAwait(false));
+            tokens.AddRange(page.Tokens);
+            after = page.NextAfter;
+        }
+        while (after is not null);
+
+        if (output == "json")
+        {
+            Console.WriteLine(Json.Write(json =>
+            {
+                json.WriteStartObject();
+                json.WriteStartArray("clients");
+                foreach (TokenInfo token in tokens)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("clientId", token.ClientId);
+                    json.WriteStartArray("roles");
+                    json.WriteStringValue(token.RoleId);
+                    json.WriteEndArray();
+                    json.WriteString("generatedOn", Json.Time(token.GeneratedOn));
+                    if (token.Description is null)
+                    {
+                        json.WriteNull("description");
+                    }
+                    else
+                    {
+                        json.WriteString("description", token.Description);
+                    }
+
+                    Json.WriteTime(json, "expiresAt", token.ExpiresAt);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }));
+            return ExitCodes.Success;
+        }
+
+        var table = new TableWriter("CLIENT ID", "ROLE", "GENERATED ON", "EXPIRES AT", "DESCRIPTION");
+        foreach (TokenInfo token in tokens)
+        {
+            table.AddRow(
+                token.ClientId,
+                token.RoleName ?? token.RoleId,
+                Json.Time(token.GeneratedOn),
+                token.ExpiresAt is { } expiresAt ? Json.Time(expiresAt) : "never",
+                token.Description);
+        }
+
+        bool aligned = output == "table" || Terminal.IsStdoutTerminal;
+        if (aligned && tokens.Count == 0)
+        {
+            Console.WriteLine("No tokens.");
+            return ExitCodes.Success;
+        }
+
+        table.Write(Console.Out, aligned);
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using TokenSdk.Cli.Output;
+using TokenSdk.Cli.Stores;
+using TokenSdk.Credentials;
+using TokenSdk.Management;
+
+namespace TokenSdk.Cli.Commands;
+
+/// <summary>
+/// <c>tokensdk tokens rotate CLIENT_ID [--grace DURATION]</c>: issues a replacement (same role unless <c>--role</c>)
+/// and retires the old token at once or after the grace period.
+/// </summary>
+internal static class RotateTokenCommand
+{
+    /// <summary>Builds the command.</summary>
+    /// <param name="store">The shared <c>--store</c> option.</param>
+    public static Command Create(Option<string?> store)
+    {
+        var clientId = new Argument<string>("clientId") { Description = "The client id of the token to replace." };
+        var grace = new Option<TimeSpan?>("--grace")
+        {
+            Description = "How long the old token keeps working: 90s, 30m, 2h, 1d, 1h30m or hh:mm:ss (at most 30 days). Default: it stops at once.",
+            HelpName = "DURATION",
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+                if (DurationParser.TryParse(text, out TimeSpan duration))
+                {
+                    return duration;
+                }
+
+                result.AddError($"'{text}' is not a duration for --grace: use a number and a unit (90s, 30m, 2h, 1d) or hh:mm:ss.");
+                return null;
+            },
+        };
+        var role = new Option<string?>("--role", "-r") { Description = "Give the replacement another role (id or name).", HelpName = "ROLE" };
+        var description = new Option<string?>("--description", "-d") { Description = "The replacement's description (default: the old one's).", HelpName = "TEXT" };
+        Option<string?> output = TokensCommands.DetailsOutputOption();
+        Option<string?> outFile = TokensCommands.OutFileOption();
+        Option<bool> allowLockout = TokensCommands.AllowLockoutOption();
+
+        var command = new Command("rotate", "Replace a token: prints the new token's details once; the old one stops at once or after --grace.")
+        {
+            clientId, grace, role, description, output, outFile, allowLockout,
+        };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(ct => RunAsync(
+            parse.GetValue(store), parse.GetRequiredValue(clientId),
+            new TokenRotateOptions { GracePeriod = parse.GetValue(grace), Role = parse.GetValue(role), Description = parse.GetValue(description) },
+            parse.GetValue(output), parse.GetValue(outFile), parse.GetValue(allowLockout), ct), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        string? store, string clientId, TokenRotateOptions options, string? output, string? outFile, bool allowLockout, CancellationToken cancellationToken)
+    {
+        StoreSelection selection = StoreSelection.Resolve(store);
+        using TokenDetailsOutput destination = TokenDetailsOutput.Open(output, outFile);
+        await using CliSession session = CliSession.Open(selection, create: false, lockoutGuard: !allowLockout);
+
+        GeneratedToken details = CommandRunner.ValueOrFail(
+            await session.Manager.RotateAsync(CliSession.Caller, clientId, options, cancellationToken).ConfigureAwait(false));
+
+        await destination.WriteAsync(details, session, cancellationToken).ConfigureAwait(false);
+        ManagementResult<TokenInfo> old = await session.Manager.GetAsync(CliSession.Caller, clientId, cancellationToken).ConfigureAwait(false);
+        ErrorOutput.Note(old is { Succeeded: true, Value.ExpiresAt: { } expiresAt }
+            ? $"the old token {clientId} keeps working until {Json.Time(expiresAt)}."
+            : $"the old token {clientId} no longer works.");
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using TokenSdk.Cli.Output;
+using TokenSdk.Cli.Stores;
+
+namespace TokenSdk.Cli.Commands;
+
+/// <summary>The <c>tokens</c> command group and the options its commands share.</summary>
+internal static class TokensCommands
+{
+    /// <summary>Builds the <c>tokens</c> command group.</summary>
+    public static Command Create()
+    {
+        var store = new Option<string?>("--store", "-s")
+        {
+            Description = $"The token store: a file store directory (optionally 'file:DIR'). Default: the {StoreSelection.EnvironmentVariable} environment variable.",
+            HelpName = "DIR",
+            Recursive = true,
+        };
+
+        var tokens = new Command("tokens", "Create, list, verify, rotate and delete application tokens in a store, as an organization administrator.")
+        {
+            store,
+            CreateTokenCommand.Create(store),
+            ListTokensCommand.Create(store),
+            DeleteTokenCommand.Create(store),
+            VerifyTokenCommand.Create(store),
+            RotateTokenCommand.Create(store),
+        };
+        return tokens;
+    }
+
+    /// <summary>Creates the <c>--output</c> option for a new token's details.</summary>
+    public static Option<string?> DetailsOutputOption()
+    {
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "How to print the details: text (default), json (the Astra creation response) or csv (GeneratedToken.csv). " +
+                          "With --out-file the default follows the file's extension: .json, .txt, otherwise csv.",
+            HelpName = "text|json|csv",
+        };
+        output.AcceptOnlyFromAmong(TokenDetailsWriter.Names);
+        return output;
+    }
+
+    /// <summary>Creates the <c>--out-file</c> option.</summary>
+    public static Option<string?> OutFileOption() => new("--out-file")
+    {
+        Description = "Write the details to this new file, created owner-only (0600); an existing file is never overwritten. " +
+                      "Only the client id and the path are printed.",
+        HelpName = "FILE",
+    };
+
+    /// <summary>Creates the <c>--allow-lockout</c> option.</summary>
+    public static Option<bool> AllowLockoutOption() => new("--allow-lockout")
+    {
+        Description = "Allow removing the organization's last token that can manage tokens (the library refuses by default). " +
+                      "tokensdk itself can always create a new one.",
+    };
+}

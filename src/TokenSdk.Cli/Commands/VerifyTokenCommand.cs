@@ -1,0 +1,157 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using TokenSdk.Cli.Output;
+using TokenSdk.Cli.Stores;
+using TokenSdk.Verification;
+
+namespace TokenSdk.Cli.Commands;
+
+/// <summary>
+/// <c>tokensdk tokens verify</c>: reads a token from stdin (never from the command line, which other users can see
+/// in the process list and which lands in shell history) and says whether it is valid, with its role.
+/// </summary>
+internal static class VerifyTokenCommand
+{
+    // Tokens are under 200 characters; anything much longer is not a token (and not worth reading whole).
+    private const int MaxInput = 16 * 1024;
+
+    /// <summary>Builds the command.</summary>
+    /// <param name="store">The shared <c>--store</c> option.</param>
+    public static Command Create(Option<string?> store)
+    {
+        var output = new Option<string?>("--output", "-o") { Description = "text (default) or json.", HelpName = "text|json" };
+        output.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("verify", "Verify a token read from stdin. Exit code 0 when valid (prints client id, role, permissions), 1 when not.")
+        {
+            output,
+        };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
+            ct => RunAsync(parse.GetValue(store), parse.GetValue(output) == "json", ct), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? store, bool json, CancellationToken cancellationToken)
+    {
+        StoreSelection selection = StoreSelection.Resolve(store);
+        string token = await ReadTokenAsync(cancellationToken).ConfigureAwait(false);
+        await using CliSession session = CliSession.Open(selection, create: false);
+        TokenVerificationResult result = await session.Verifier.VerifyAsync(token, cancellationToken).ConfigureAwait(false);
+
+        if (json)
+        {
+            Console.WriteLine(Json.Write(w => WriteJson(w, result)));
+        }
+        else if (result.IsValid)
+        {
+            Console.WriteLine(Terminal.Good("valid"));
+            Console.WriteLine($"Client Id:    {result.ClientId}");
+            Console.WriteLine($"Organization: {result.OrganizationId}");
+            Console.WriteLine($"Role:         {result.Role!.Name} ({result.Role.Id})");
+            Console.WriteLine($"Expires at:   {(result.ExpiresAt is { } expiresAt ? Json.Time(expiresAt) : "never")}");
+            Console.WriteLine($"Permissions ({result.Permissions.Count}):");
+            foreach (string permission in result.Permissions.Order(StringComparer.Ordinal))
+            {
+                Console.WriteLine("  " + permission);
+            }
+        }
+
+        if (!result.IsValid)
+        {
+            // The status only: the token itself is never echoed.
+            ErrorOutput.Error($"the token is not valid ({StatusName(result.Status)}).");
+            return ExitCodes.Failure;
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static void WriteJson(Utf8JsonWriter json, TokenVerificationResult result)
+    {
+        json.WriteStartObject();
+        json.WriteBoolean("valid", result.IsValid);
+        json.WriteString("status", StatusName(result.Status));
+        if (result.IsValid)
+        {
+            json.WriteString("clientId", result.ClientId);
+            json.WriteString("orgId", result.OrganizationId);
+            json.WriteStartObject("role");
+            json.WriteString("id", result.Role!.Id);
+            json.WriteString("name", result.Role.Name);
+            json.WriteEndObject();
+            Json.WriteSortedStrings(json, "permissions", result.Permissions);
+            Json.WriteTime(json, "expiresAt", result.ExpiresAt);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static string StatusName(VerificationStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
+
+    private static async Task<string> ReadTokenAsync(CancellationToken cancellationToken)
+    {
+        string text;
+        if (Terminal.IsStdinTerminal)
+        {
+            text = ReadHidden();
+        }
+        else
+        {
+            char[] buffer = new char[MaxInput + 1];
+            int total = 0;
+            int read;
+            while (total < buffer.Length && (read = await Console.In.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+            }
+
+            if (total > MaxInput)
+            {
+                throw new CliException(ExitCodes.Usage, $"stdin holds more than {MaxInput} characters; pipe in just the token.");
+            }
+
+            text = new string(buffer, 0, total);
+        }
+
+        text = text.Trim();
+        if (text.Length == 0)
+        {
+            throw new CliException(ExitCodes.Usage, "No token on stdin: pipe it in, for example 'tokensdk tokens verify < token.txt'.");
+        }
+
+        return text;
+    }
+
+    private static string ReadHidden()
+    {
+        // At a terminal the token is typed or pasted without echo, so it does not stay on the screen.
+        Console.Error.Write("Token (input hidden, Enter to finish): ");
+        var text = new StringBuilder();
+        while (true)
+        {
+            ConsoleKeyInfo key = Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter)
+            {
+                break;
+            }
+
+            if (key.Key == ConsoleKey.Backspace)
+            {
+                if (text.Length > 0)
+                {
+                    text.Length--;
+                }
+
+                continue;
+            }
+
+            if (!char.IsControl(key.KeyChar))
+            {
+                text.Append(key.KeyChar);
+            }
+        }
+
+        Console.Error.WriteLine();
+        return text.ToString();
+    }
+}

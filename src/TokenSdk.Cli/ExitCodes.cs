@@ -1,0 +1,34 @@
+namespace TokenSdk.Cli;
+
+/// <summary>
+/// The exit codes of <c>tokensdk</c>. They are part of the tool's contract (docs/cli.md): scripts branch on them.
+/// </summary>
+internal static class ExitCodes
+{
+    /// <summary>The command did what was asked (for <c>tokens verify</c>: the token is valid).</summary>
+    public const int Success = 0;
+
+    /// <summary>
+    /// The thing named does not exist (client id, role), the token is not valid, the user answered no at the
+    /// confirmation prompt, or an output file already exists.
+    /// </summary>
+    public const int Failure = 1;
+
+    /// <summary>
+    /// The command line is wrong: unknown command or option, a missing or malformed value, no store given, a request
+    /// the library rejects as invalid, or a deletion without <c>--yes</c> when stdin is not a terminal.
+    /// </summary>
+    public const int Usage = 2;
+
+    /// <summary>The store cannot be used: missing directory, damaged log, lock timeout, no permission, I/O error.</summary>
+    public const int StoreError = 3;
+
+    /// <summary>The library's policy refused the operation (lock-out guard, permission or escalation denied).</summary>
+    public const int PolicyDenied = 4;
+
+    /// <summary>An unexpected error (a bug): the message is printed; the stack trace only with <c>TOKENSDK_DEBUG=1</c>.</summary>
+    public const int InternalError = 5;
+
+    /// <summary>Interrupted (Ctrl+C), as shells report SIGINT.</summary>
+    public const int Cancelled = 130;
+}

@@ -1,0 +1,3 @@
+using TokenSdk.Cli;
+
+return await CliApplication.RunAsync(args).ConfigureAwait(false);

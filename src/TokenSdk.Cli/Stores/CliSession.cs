@@ -1,0 +1,80 @@
+using Microsoft.Extensions.DependencyInjection;
+using TokenSdk.Management;
+using TokenSdk.Roles;
+using TokenSdk.Verification;
+
+namespace TokenSdk.Cli.Stores;
+
+/// <summary>
+/// TokenSdk opened for one command: the role catalog, and with a store the manager and the verifier, acting as
+/// <see cref="Caller"/>, an organization administrator (whoever can write the store already has that power).
+/// </summary>
+internal sealed class CliSession : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+    private readonly ITokenManager? _manager;
+    private readonly ITokenVerifier? _verifier;
+
+    private CliSession(ServiceProvider provider, bool hasStore)
+    {
+        _provider = provider;
+        Roles = provider.GetRequiredService<IRoleCatalog>();
+        if (hasStore)
+        {
+            // Resolving opens the store: a damaged log or a held lock surfaces here, as a TokenStoreException.
+            _manager = provider.GetRequiredService<ITokenManager>();
+            _verifier = provider.GetRequiredService<ITokenVerifier>();
+        }
+    }
+
+    /// <summary>Gets the role catalog (the default roles).</summary>
+    public IRoleCatalog Roles { get; }
+
+    /// <summary>Gets the manager; throws when the session has no store.</summary>
+    public ITokenManager Manager => _manager ?? throw new InvalidOperationException("This session has no store.");
+
+    /// <summary>Gets the verifier; throws when the session has no store.</summary>
+    public ITokenVerifier Verifier => _verifier ?? throw new InvalidOperationException("This session has no store.");
+
+    /// <summary>
+    /// Gets the caller the tool acts as: an organization administrator of the default organization, named after the
+    /// operating-system user so the audit trail says who ran it.
+    /// </summary>
+    public static TokenCaller Caller { get; } = new(
+        "tokensdk-cli:" + (string.IsNullOrWhiteSpace(Environment.UserName) ? "unknown" : Environment.UserName),
+        TokenSdkOptions.DefaultOrganization,
+        [DefaultRoles.OrganizationAdministrator]);
+
+    /// <summary>Opens TokenSdk without a store (roles commands).</summary>
+    public static CliSession WithoutStore()
+    {
+        var services = new ServiceCollection();
+        services.AddTokenSdk();
+        return new CliSession(services.BuildServiceProvider(), hasStore: false);
+    }
+
+    /// <summary>Opens the selected store.</summary>
+    /// <param name="store">The store.</param>
+    /// <param name="create">Whether an empty store may be created.</param>
+    /// <param name="lockoutGuard">Whether the library's lock-out guard applies (off with <c>--allow-lockout</c>).</param>
+    public static CliSession Open(StoreSelection store, bool create, bool lockoutGuard = true)
+    {
+        store.Kind.Check(store.Location, create);
+        var services = new ServiceCollection();
+        ITokenSdkBuilder builder = services.AddTokenSdk(o => o.Management.LockoutGuard = lockoutGuard);
+        store.Kind.Register(builder, store.Location);
+        ServiceProvider provider = services.BuildServiceProvider();
+        try
+        {
+            return new CliSession(provider, hasStore: true);
+        }
+        catch
+        {
+            provider.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TokenSdk.Cli.Stores;
+
+/// <summary>
+/// The file store (<c>FileTokenStore</c>): a directory, shared safely with the services that verify tokens from it.
+/// Changes made here reach those processes within the store's refresh bound (about a second).
+/// </summary>
+internal sealed class FileStoreKind : IStoreKind
+{
+    /// <summary>Gets the single instance.</summary>
+    public static FileStoreKind Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public string Name => "file";
+
+    /// <inheritdoc/>
+    public void Check(string location, bool create)
+    {
+        if (string.IsNullOrWhiteSpace(location))
+        {
+            throw new CliException(ExitCodes.Usage, "The store directory is empty: pass --store DIR or set TOKENSDK_STORE.");
+        }
+
+        if (File.Exists(location))
+        {
+            throw new CliException(ExitCodes.StoreError, $"The store '{location}' is a file; --store names the store's directory.");
+        }
+
+        // Only 'tokens create' may start a new store: a mistyped --store elsewhere must not leave an empty store behind.
+        if (!create && !Directory.Exists(location))
+        {
+            throw new CliException(ExitCodes.StoreError,
+                $"The store directory '{location}' does not exist. Check --store or TOKENSDK_STORE; 'tokensdk tokens create' creates a new store.");
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Register(ITokenSdkBuilder builder, string location) => builder.AddFileStore(location);
+}

@@ -1,0 +1,53 @@
+namespace TokenSdk.Cli.Stores;
+
+/// <summary>
+/// Which store a command works on: <c>--store</c>, else the environment variable <c>TOKENSDK_STORE</c>.
+/// The value is <c>[kind:]location</c>; without a known kind prefix it is a file store directory.
+/// </summary>
+internal sealed class StoreSelection
+{
+    /// <summary>The environment variable that names the store when <c>--store</c> is absent.</summary>
+    public const string EnvironmentVariable = "TOKENSDK_STORE";
+
+    private StoreSelection(IStoreKind kind, string location)
+    {
+        Kind = kind;
+        Location = location;
+    }
+
+    /// <summary>Gets the store kinds the tool knows, by prefix.</summary>
+    public static IReadOnlyList<IStoreKind> Kinds { get; } = [FileStoreKind.Instance];
+
+    /// <summary>Gets the kind of store.</summary>
+    public IStoreKind Kind { get; }
+
+    /// <summary>Gets the location after the prefix (the directory, for a file store).</summary>
+    public string Location { get; }
+
+    /// <summary>Resolves the store from the option value or the environment.</summary>
+    /// <param name="option">The value of <c>--store</c>, or <see langword="null"/>.</param>
+    /// <exception cref="CliException">Neither is set (<see cref="ExitCodes.Usage"/>).</exception>
+    public static StoreSelection Resolve(string? option)
+    {
+        string? value = string.IsNullOrWhiteSpace(option) ? Environment.GetEnvironmentVariable(EnvironmentVariable) : option;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new CliException(ExitCodes.Usage, $"No token store given: pass --store DIR or set {EnvironmentVariable}.");
+        }
+
+        foreach (IStoreKind kind in Kinds)
+        {
+            string prefix = kind.Name + ":";
+            if (value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return new StoreSelection(kind, value[prefix.Length..]);
+            }
+        }
+
+        // No prefix: a directory (a drive letter such as C: is a path, not a kind).
+        return new StoreSelection(FileStoreKind.Instance, value);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Kind.Name}:{Location}";
+}

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using TokenSdk.Cli.Tests.TestSupport;
+using TokenSdk.Credentials;
+using TokenSdk.Management;
+using TokenSdk.Roles;
+using TokenSdk.Verification;
+
+namespace TokenSdk.Cli.Tests;
+
+/// <summary>The tool and a running service (a library instance in this process) share one file store directory.</summary>
+public sealed class CrossProcessTests
+{
+    // The file store's bound is about a second (RefreshInterval 500 ms); this is generous on a loaded machine.
+    private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task DeleteThroughCli_LibraryInstanceOnSameStore_SeesItWithinTheBound()
+    {
+        using var store = new TempStore();
+        CreatedToken token = await store.CreateAsync("read-write-service-account");
+        await using ServiceProvider library = OpenLibrary(store.Directory);
+        ITokenVerifier verifier = library.GetRequiredService<ITokenVerifier>();
+        TokenVerificationResult before = await verifier.VerifyAsync(token.Token, TestContext.Current.CancellationToken);
+
+        CliResult deleted = await store.RunAsync("tokens", "delete", token.ClientId, "--reason", "compromised", "--yes");
+        var clock = Stopwatch.StartNew();
+        TokenVerificationResult after;
+        do
+        {
+            after = await verifier.VerifyAsync(token.Token, TestContext.Current.CancellationToken);
+            if (!after.IsValid)
+            {
+                break;
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+        while (clock.Elapsed < s_bound);
+
+        Assert.True(before.IsValid);
+        Assert.Equal("read-write-service-account", before.Role!.Id);
+        Assert.True(deleted.ExitCode == 0, deleted.ToString());
+        Assert.Equal(VerificationStatus.UnknownClient, after.Status);
+    }
+
+    [Fact]
+    public async Task CreateThroughLibrary_WhileOpen_CliListsAndVerifiesIt()
+    {
+        using var store = new TempStore();
+        await store.CreateAsync();
+        await using ServiceProvider library = OpenLibrary(store.Directory);
+        ITokenManager manager = library.GetRequiredService<ITokenManager>();
+        var admin = new TokenCaller("service", TokenSdkOptions.DefaultOrganization, [DefaultRoles.OrganizationAdministrator]);
+        GeneratedToken created = (await manager.GenerateAsync(admin, "read-only-user", cancellationToken: TestContext.Current.CancellationToken)).GetValueOrThrow();
+
+        CliResult verified = await store.RunWithInputAsync(created.Token, "tokens", "verify");
+        CliResult listed = await store.RunAsync("tokens", "list");
+
+        Assert.Equal(0, verified.ExitCode);
+        Assert.Contains(created.ClientId, listed.StandardOutput, StringComparison.Ordinal);
+    }
+
+    private static ServiceProvider OpenLibrary(string directory)
+    {
+        var services = new ServiceCollection();
+        services.AddTokenSdk().AddFileStore(directory);
+        return services.BuildServiceProvider();
+    }
+}

@@ -1,0 +1,51 @@
+namespace TokenSdk.Cli.Tests.TestSupport;
+
+/// <summary>A fresh temporary folder (holding a store directory and output files), deleted on dispose.</summary>
+internal sealed class TempStore : IDisposable
+{
+    /// <summary>Creates the folder; the store directory inside it does not exist yet.</summary>
+    public TempStore()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "tokensdk-cli-tests-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Root);
+        Directory = Path.Combine(Root, "store");
+    }
+
+    /// <summary>Gets the temporary folder.</summary>
+    public string Root { get; }
+
+    /// <summary>Gets the store directory (created by the first <c>tokens create</c>).</summary>
+    public string Directory { get; }
+
+    /// <summary>Runs the tool with <c>--store</c> set to this store: <paramref name="arguments"/> then <c>--store DIR</c>.</summary>
+    /// <param name="arguments">The arguments.</param>
+    public Task<CliResult> RunAsync(params string[] arguments) => CliProcess.RunAsync([.. arguments, "--store", Directory], workingDirectory: Root);
+
+    /// <summary>Runs the tool on this store with <paramref name="stdin"/> as standard input.</summary>
+    /// <param name="stdin">The input.</param>
+    /// <param name="arguments">The arguments.</param>
+    public Task<CliResult> RunWithInputAsync(string stdin, params string[] arguments) =>
+        CliProcess.RunAsync([.. arguments, "--store", Directory], stdin, workingDirectory: Root);
+
+    /// <summary>Creates a token with <c>--output json</c> and returns the parsed details.</summary>
+    /// <param name="role">The role.</param>
+    /// <param name="more">More arguments.</param>
+    public async Task<CreatedToken> CreateAsync(string role = "read-only-user", params string[] more)
+    {
+        CliResult result = await RunAsync(["tokens", "create", "--role", role, "--output", "json", .. more]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return CreatedToken.Parse(result.StandardOutput);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A process that was killed may still hold a file for a moment; the OS cleans the temp folder.
+        }
+    }
+}
