@@ -40,14 +40,4 @@ public sealed class ApplicationTokenOptions : AuthenticationSchemeOptions
     /// <summary>Gets or sets the query string parameter read when <see cref="AcceptQueryString"/> is set.</summary>
     /// <value>The default value is <c>token</c>.</value>
     public string QueryParameterName { get; set; } = ApplicationTokenDefaults.QueryParameterName;
-
-    /// <inheritdoc/>
-    public override void Validate()
-    {
-        base.Validate();
-        if (ApplicationTokenOptionsValidator.Check(this) is { } error)
-        {
-            throw new InvalidOperationException(error);
-        }
-    }
 }
