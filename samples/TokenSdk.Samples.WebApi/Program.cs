@@ -73,6 +73,11 @@ static async Task BootstrapAsync(IServiceProvider services, string path)
     string organization = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TokenSdkOptions>>().Value.DefaultOrganizationId;
     var bootstrap = new TokenCaller("bootstrap", organization, [DefaultRoles.OrganizationAdministrator]);
     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+    if (File.Exists(path))
+    {
+        throw new InvalidOperationException(
+            $"The token store is empty but '{path}' already exists, from an earlier store. Remove it, or set TOKENSDK_BOOTSTRAP_FILE to another path.");
+    }
 
     // Create the file first (never overwrite one), owner-only, so the secret is never in a file others can read.
     var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
