@@ -17,8 +17,8 @@ internal static partial class Log
     public static partial void AuthenticationSucceeded(ILogger logger, string clientId, string organizationId, string roleId, string source);
 
     [LoggerMessage(EventId = 5101, EventName = "ManagementRequestRejected", Level = LogLevel.Information,
-        Message = "Token management request {Method} {Path} rejected with {StatusCode}: {Reason}")]
-    public static partial void ManagementRequestRejected(ILogger logger, string method, string path, int statusCode, string reason);
+        Message = "Token management request {Method} {Route} rejected with {StatusCode}: {Reason}")]
+    public static partial void ManagementRequestRejected(ILogger logger, string method, string route, int statusCode, string reason);
 
     [LoggerMessage(EventId = 5201, EventName = "StoreHealthCheckFailed", Level = LogLevel.Warning,
         Message = "The token store health check failed with {ExceptionType}.")]

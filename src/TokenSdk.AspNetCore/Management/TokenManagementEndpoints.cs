@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -286,7 +287,9 @@ internal sealed class TokenManagementEndpoints
     private static async Task ProblemAsync(HttpContext context, int statusCode, string title, string detail)
     {
         ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("TokenSdk.AspNetCore.Management");
-        Log.ManagementRequestRejected(logger, context.Request.Method, context.Request.Path.ToString(), statusCode, detail);
+        // The route pattern, not the path: a token pasted where a client id belongs must not reach the log.
+        string route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unknown route)";
+        Log.ManagementRequestRejected(logger, context.Request.Method, route, statusCode, detail);
         await Results.Problem(detail: detail, statusCode: statusCode, title: title).ExecuteAsync(context).ConfigureAwait(false);
     }
 

@@ -288,6 +288,23 @@ public sealed class TokenManagementApiTests
         Assert.DoesNotContain(admin.Token, logs, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Delete_TokenPastedAsClientId_Returns404AndTokenSdkLogsHoldNoToken()
+    {
+        await using TestApp app = await TestApp.StartAsync();
+        GeneratedToken admin = await app.GenerateAsync(DefaultRoles.OrganizationAdministrator);
+        GeneratedToken victim = await app.GenerateAsync(DefaultRoles.ReadOnlyUser);
+
+        using HttpResponseMessage response = await app.SendAsync(TestApp.Request(HttpMethod.Delete, $"/v2/clientIdSecrets/{victim.Token}", admin.Token));
+
+        string detail = await AssertProblemAsync(response, HttpStatusCode.NotFound, "Not found");
+        Assert.DoesNotContain(victim.Token, detail, StringComparison.Ordinal);
+        // ASP.NET Core's own request logging writes the path; TokenSdk's messages must not.
+        string tokenSdkLogs = string.Join('\n', app.Logs.GetSnapshot().Where(r => r.Category?.StartsWith("TokenSdk", StringComparison.Ordinal) == true).Select(r => r.Message));
+        Assert.Contains("/v2/clientIdSecrets/{clientId}", tokenSdkLogs, StringComparison.Ordinal);
+        Assert.DoesNotContain(victim.Token, tokenSdkLogs, StringComparison.Ordinal);
+    }
+
     private static HttpRequestMessage Create(string bearer, string body)
     {
         HttpRequestMessage request = TestApp.Request(HttpMethod.Post, "/v2/clientIdSecrets", bearer);
