@@ -1,0 +1,259 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+using TokenSdk.AspNetCore.Diagnostics;
+using TokenSdk.Credentials;
+using TokenSdk.Management;
+using TokenSdk.Roles;
+using TokenSdk.Verification;
+
+namespace TokenSdk.AspNetCore.Authentication;
+
+/// <summary>
+/// Authenticates a request by the application token it presents. No credential: no result, so other schemes can
+/// run. A credential that fails verification: a failure whose reason goes to the log (masked) and to metrics, never
+/// to the client, whose challenge is a bare 401 with <c>WWW-Authenticate: Bearer</c>.
+/// </summary>
+internal sealed class ApplicationTokenHandler : AuthenticationHandler<ApplicationTokenOptions>
+{
+    private const string FailureMessage = "The application token is not valid.";
+    private const int MaxBasicCredentialLength = 1024;
+
+    private static readonly string[] s_statusNames = Enum.GetValues<VerificationStatus>()
+        .Select(s => s.ToString().ToLowerInvariant()).ToArray();
+
+    private readonly ITokenVerifier _verifier;
+
+    public ApplicationTokenHandler(
+        IOptionsMonitor<ApplicationTokenOptions> options,
+        ILoggerFactory logger,
+        UrlEncoder encoder,
+        ITokenVerifier verifier)
+        : base(options, logger, encoder)
+    {
+        _verifier = verifier;
+    }
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        Credential credential = FindCredential();
+        if (credential.Source is null)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (credential.IsMalformed)
+        {
+            return Fail(StatusName(VerificationStatus.Malformed), credential);
+        }
+
+        TokenVerificationResult result = credential.Token is not null
+            ? await _verifier.VerifyAsync(credential.Token, Context.RequestAborted).ConfigureAwait(false)
+            : await _verifier.VerifyClientSecretAsync(credential.ClientId!, credential.Secret!, Context.RequestAborted).ConfigureAwait(false);
+        if (!result.IsValid)
+        {
+            return Fail(StatusName(result.Status == VerificationStatus.Valid ? VerificationStatus.RoleNotFound : result.Status), credential);
+        }
+
+        AspNetCoreDiagnostics.RecordAuthentication("success", credential.Source);
+        Log.AuthenticationSucceeded(Logger, result.ClientId!, result.OrganizationId!, result.Role!.Id, credential.Source);
+        var principal = new ClaimsPrincipal(CreateIdentity(result, Scheme.Name, ClaimsIssuer));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        // No error or error_description: the client learns nothing about why, so client ids cannot be enumerated.
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.Append(HeaderNames.WWWAuthenticate, "Bearer");
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Builds the identity of a valid token: client id, organization, role id and one claim per permission.</summary>
+    internal static ClaimsIdentity CreateIdentity(TokenVerificationResult result, string authenticationType, string issuer)
+    {
+        Role role = result.Role!;
+        var claims = new List<Claim>(4 + role.Permissions.Count)
+        {
+            new(ClaimTypes.NameIdentifier, result.ClientId!, ClaimValueTypes.String, issuer),
+            new(TokenClaimTypes.ClientId, result.ClientId!, ClaimValueTypes.String, issuer),
+            new(TokenClaimTypes.OrganizationId, result.OrganizationId!, ClaimValueTypes.String, issuer),
+            new(ClaimTypes.Role, role.Id, ClaimValueTypes.String, issuer),
+        };
+        foreach (string permission in role.Permissions.Order(StringComparer.Ordinal))
+        {
+            claims.Add(new Claim(TokenClaimTypes.Permission, permission, ClaimValueTypes.String, issuer));
+        }
+
+        return new ClaimsIdentity(claims, authenticationType, TokenClaimTypes.ClientId, ClaimTypes.Role);
+    }
+
+    private AuthenticateResult Fail(string status, Credential credential)
+    {
+        AspNetCoreDiagnostics.RecordAuthentication(status, credential.Source!);
+        if (Logger.IsEnabled(LogLevel.Information))
+        {
+            string masked = credential.Token is not null ? TokenMask.MaskToken(credential.Token)
+                : credential.ClientId is not null ? "client id and secret"
+                : TokenMask.Mask;
+            Log.AuthenticationFailed(Logger, status, credential.Source!, masked);
+        }
+
+        return AuthenticateResult.Fail(FailureMessage);
+    }
+
+    private Credential FindCredential()
+    {
+        StringValues authorization = Request.Headers.Authorization;
+        if (Options.AcceptBearerHeader && TryGetScheme(authorization, "Bearer", out string? bearer))
+        {
+            return Credential.ForToken("bearer", bearer);
+        }
+
+        if (Options.AcceptCassandraTokenHeader && TryGetHeader(ApplicationTokenDefaults.CassandraTokenHeaderName, out string? cassandra))
+        {
+            return Credential.ForToken("x-cassandra-token", cassandra);
+        }
+
+        if (Options.AcceptTokenHeader && TryGetHeader(ApplicationTokenDefaults.TokenHeaderName, out string? token))
+        {
+            return Credential.ForToken("token", token);
+        }
+
+        if (Options.AcceptBasic && TryGetScheme(authorization, "Basic", out string? basic))
+        {
+            return ParseBasic(basic);
+        }
+
+        if (Options.AcceptQueryString && Request.Query.TryGetValue(Options.QueryParameterName, out StringValues query))
+        {
+            return Credential.ForToken("query", query.Count == 1 ? query[0] : null);
+        }
+
+        return default;
+    }
+
+    /// <summary>Finds <c>Authorization: &lt;scheme&gt; &lt;value&gt;</c>; a value of <see langword="null"/> means present but unusable.</summary>
+    private static bool TryGetScheme(StringValues authorization, string scheme, out string? value)
+    {
+        value = null;
+        if (authorization.Count == 0)
+        {
+            return false;
+        }
+
+        string? header = authorization[0];
+        if (header is null || header.Length < scheme.Length
+            || !header.AsSpan(0, scheme.Length).Equals(scheme, StringComparison.OrdinalIgnoreCase)
+            || (header.Length > scheme.Length && header[scheme.Length] != ' '))
+        {
+            return false;
+        }
+
+        // Several Authorization headers are ambiguous: present, but not used.
+        value = authorization.Count == 1 ? header[scheme.Length..].Trim() : null;
+        return true;
+    }
+
+    private bool TryGetHeader(string name, out string? value)
+    {
+        value = null;
+        if (!Request.Headers.TryGetValue(name, out StringValues values) || values.Count == 0)
+        {
+            return false;
+        }
+
+        value = values.Count == 1 ? values[0]?.Trim() : null;
+        return true;
+    }
+
+    private static Credential ParseBasic(string? encoded)
+    {
+        const string source = "basic";
+        if (string.IsNullOrEmpty(encoded) || encoded.Length > MaxBasicCredentialLength)
+        {
+            return Credential.Malformed(source);
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Base64.GetMaxDecodedFromUtf8Length(encoded.Length));
+        try
+        {
+            if (!Convert.TryFromBase64String(encoded, buffer, out int length))
+            {
+                return Credential.Malformed(source);
+            }
+
+            string decoded;
+            try
+            {
+                decoded = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer, 0, length);
+            }
+            catch (DecoderFallbackException)
+            {
+                return Credential.Malformed(source);
+            }
+
+            int colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0 || colon == decoded.Length - 1)
+            {
+                return Credential.Malformed(source);
+            }
+
+            string user = decoded[..colon];
+            string password = decoded[(colon + 1)..];
+            return string.Equals(user, ApplicationTokenDefaults.BasicTokenUserName, StringComparison.Ordinal)
+                ? Credential.ForToken(source, password)
+                : Credential.ForClientSecret(source, user, password);
+        }
+        finally
+        {
+            // The buffer held a secret; clear it before another renter sees it.
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+        }
+    }
+
+    private static string StatusName(VerificationStatus status) =>
+        (uint)status < (uint)s_statusNames.Length ? s_statusNames[(int)status] : "unknown";
+
+    /// <summary>A presented credential: a token, or a client id and secret; <see cref="Source"/> is null when none was presented.</summary>
+    private readonly struct Credential
+    {
+        private Credential(string source, string? token, string? clientId, string? secret, bool isMalformed)
+        {
+            Source = source;
+            Token = token;
+            ClientId = clientId;
+            Secret = secret;
+            IsMalformed = isMalformed;
+        }
+
+        public string? Source { get; }
+
+        public string? Token { get; }
+
+        public string? ClientId { get; }
+
+        public string? Secret { get; }
+
+        public bool IsMalformed { get; }
+
+        public static Credential ForToken(string source, string? token) =>
+            string.IsNullOrEmpty(token) ? Malformed(source) : new(source, token, null, null, false);
+
+        public static Credential ForClientSecret(string source, string clientId, string secret) =>
+            new(source, null, clientId, secret, false);
+
+        public static Credential Malformed(string source) => new(source, null, null, null, true);
+
+        /// <summary>Never shows the credential.</summary>
+        public override string ToString() => $"Credential from {Source}";
+    }
+}

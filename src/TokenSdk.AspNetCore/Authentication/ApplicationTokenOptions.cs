@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Authentication;
+
+namespace TokenSdk.AspNetCore.Authentication;
+
+/// <summary>
+/// Options of the application token authentication scheme: where a presented token may come from. The handler
+/// looks in a fixed order (<c>Authorization: Bearer</c>, <c>X-Cassandra-Token</c>, <c>Token</c>,
+/// <c>Authorization: Basic</c>, query string) and uses the first credential it finds.
+/// </summary>
+/// <remarks>Validated when the host starts: at least one source must be enabled.</remarks>
+public sealed class ApplicationTokenOptions : AuthenticationSchemeOptions
+{
+    /// <summary>Gets or sets whether <c>Authorization: Bearer &lt;token&gt;</c> is read.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool AcceptBearerHeader { get; set; } = true;
+
+    /// <summary>Gets or sets whether the <c>X-Cassandra-Token</c> header is read.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool AcceptCassandraTokenHeader { get; set; } = true;
+
+    /// <summary>Gets or sets whether the <c>Token</c> header is read.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool AcceptTokenHeader { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets whether <c>Authorization: Basic</c> is read: user name <c>token</c> with the whole token as
+    /// password, or the client id as user name with the secret as password (as CQL drivers present them).
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    /// <remarks>Browsers cache Basic credentials and send them on their own; enable only for non-browser clients.</remarks>
+    public bool AcceptBasic { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether the token is read from the query string parameter <see cref="QueryParameterName"/>.
+    /// URLs end up in access logs, proxies and browser history, so enable this only where a client cannot send headers.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool AcceptQueryString { get; set; }
+
+    /// <summary>Gets or sets the query string parameter read when <see cref="AcceptQueryString"/> is set.</summary>
+    /// <value>The default value is <c>token</c>.</value>
+    public string QueryParameterName { get; set; } = ApplicationTokenDefaults.QueryParameterName;
+}

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Logging;
+
+namespace TokenSdk.AspNetCore.Diagnostics;
+
+/// <summary>
+/// Every log message of TokenSdk.AspNetCore, with stable event ids (5000 and up, beside the core's 1000 to 3999).
+/// Messages carry client ids and masked tokens at most: never a secret or a whole token.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 5001, EventName = "AuthenticationFailed", Level = LogLevel.Information,
+        Message = "Application token authentication failed with status {Status}: credential from {Source}, {MaskedCredential}.")]
+    public static partial void AuthenticationFailed(ILogger logger, string status, string source, string maskedCredential);
+
+    [LoggerMessage(EventId = 5002, EventName = "AuthenticationSucceeded", Level = LogLevel.Debug,
+        Message = "Application token {ClientId} of organization {OrganizationId} authenticated with role {RoleId} (credential from {Source}).")]
+    public static partial void AuthenticationSucceeded(ILogger logger, string clientId, string organizationId, string roleId, string source);
+
+    [LoggerMessage(EventId = 5101, EventName = "ManagementRequestRejected", Level = LogLevel.Information,
+        Message = "Token management request {Method} {Route} rejected with {StatusCode}: {Reason}")]
+    public static partial void ManagementRequestRejected(ILogger logger, string method, string route, int statusCode, string reason);
+
+    [LoggerMessage(EventId = 5201, EventName = "StoreHealthCheckFailed", Level = LogLevel.Warning,
+        Message = "The token store health check failed with {ExceptionType}.")]
+    public static partial void StoreHealthCheckFailed(ILogger logger, Exception exception, string exceptionType);
+}
