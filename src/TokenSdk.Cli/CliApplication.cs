@@ -14,6 +14,17 @@ internal static class CliApplication
     /// A plain <see cref="Command"/> named <c>tokensdk</c> rather than a <see cref="RootCommand"/>, whose name (shown in
     /// help) would be the dll's, <c>TokenSdk.Cli</c>.
     /// </remarks>
+    private const string ConfigOptionName = "--config";
+
+    /// <summary>Creates the <c>--config FILE</c> option, on every command.</summary>
+    private static Option<string?> CreateConfigOption() => new(ConfigOptionName)
+    {
+        Description = $"A JSON file whose '{Stores.CliConfiguration.SectionName}' section holds the TokenSdk options (the service's appsettings.json: " +
+                      $"token prefixes, peppers, custom roles, default organization). Default: the {Stores.CliConfiguration.EnvironmentVariable} environment variable.",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
     public static Command CreateRootCommand() => new(
         "tokensdk",
         "tokensdk: manage TokenSdk application tokens from the shell. Acts as an organization administrator of the " +
@@ -22,6 +33,7 @@ internal static class CliApplication
     {
         new HelpOption(),
         new VersionOption(),
+        CreateConfigOption(),
         RolesCommands.Create(),
         TokensCommands.Create(),
     };
@@ -42,6 +54,7 @@ internal static class CliApplication
             return ExitCodes.Usage;
         }
 
+        Stores.CliConfiguration.OptionValue = parse.GetValue<string?>(ConfigOptionName);
         return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
     }
 

@@ -57,7 +57,7 @@ internal static class CreateTokenCommand
             },
         };
         GeneratedToken details = CommandRunner.ValueOrFail(
-            await session.Manager.GenerateAsync(CliSession.Caller, role, options, cancellationToken).ConfigureAwait(false));
+            await session.Manager.GenerateAsync(session.Caller, role, options, cancellationToken).ConfigureAwait(false));
         await destination.WriteAsync(details, session, cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
     }

@@ -50,7 +50,7 @@ internal static class DeleteTokenCommand
 
         // Unknown ids fail before any prompt.
         TokenInfo token = CommandRunner.ValueOrFail(
-            await session.Manager.GetAsync(CliSession.Caller, clientId, cancellationToken).ConfigureAwait(false));
+            await session.Manager.GetAsync(session.Caller, clientId, cancellationToken).ConfigureAwait(false));
 
         if (!yes)
         {
@@ -69,7 +69,7 @@ internal static class DeleteTokenCommand
         }
 
         CommandRunner.ThrowIfFailed(
-            await session.Manager.DeleteAsync(CliSession.Caller, token.ClientId, reason, cancellationToken).ConfigureAwait(false));
+            await session.Manager.DeleteAsync(session.Caller, token.ClientId, reason, cancellationToken).ConfigureAwait(false));
 
         Console.WriteLine($"Deleted token {token.ClientId} ({token.RoleName ?? token.RoleId}); reason: {reasonName}.");
         return ExitCodes.Success;

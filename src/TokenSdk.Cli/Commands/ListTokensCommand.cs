@@ -36,7 +36,7 @@ internal static class ListTokensCommand
         do
         {
             TokenPage page = CommandRunner.ValueOrFail(await session.Manager.ListAsync(
-                CliSession.Caller, new TokenListOptions { Limit = PageSize, After = after }, cancellationToken).ConfigureAwait(false));
+                session.Caller, new TokenListOptions { Limit = PageSize, After = after }, cancellationToken).ConfigureAwait(false));
             tokens.AddRange(page.Tokens);
             after = page.NextAfter;
         }

@@ -58,10 +58,10 @@ internal static class RotateTokenCommand
         await using CliSession session = CliSession.Open(selection, create: false, lockoutGuard: !allowLockout);
 
         GeneratedToken details = CommandRunner.ValueOrFail(
-            await session.Manager.RotateAsync(CliSession.Caller, clientId, options, cancellationToken).ConfigureAwait(false));
+            await session.Manager.RotateAsync(session.Caller, clientId, options, cancellationToken).ConfigureAwait(false));
 
         await destination.WriteAsync(details, session, cancellationToken).ConfigureAwait(false);
-        ManagementResult<TokenInfo> old = await session.Manager.GetAsync(CliSession.Caller, clientId, cancellationToken).ConfigureAwait(false);
+        ManagementResult<TokenInfo> old = await session.Manager.GetAsync(session.Caller, clientId, cancellationToken).ConfigureAwait(false);
         ErrorOutput.Note(old is { Succeeded: true, Value.ExpiresAt: { } expiresAt }
             ? $"the old token {clientId} keeps working until {Json.Time(expiresAt)}."
             : $"the old token {clientId} no longer works.");

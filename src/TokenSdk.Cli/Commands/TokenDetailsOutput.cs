@@ -92,7 +92,7 @@ internal sealed class TokenDetailsOutput : IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Nobody can ever see this secret again: a token nobody holds must not stay valid.
-            await session.Manager.DeleteAsync(CliSession.Caller, details.ClientId, DeletionReason.Other, CancellationToken.None).ConfigureAwait(false);
+            await session.Manager.DeleteAsync(session.Caller, details.ClientId, DeletionReason.Other, CancellationToken.None).ConfigureAwait(false);
             throw new CliException(ExitCodes.Failure, $"Cannot write '{_path}': {ex.Message}. The new token {details.ClientId} was deleted again.");
         }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using TokenSdk.Management;
 using TokenSdk.Roles;
 using TokenSdk.Verification;
@@ -19,6 +20,10 @@ internal sealed class CliSession : IAsyncDisposable
     {
         _provider = provider;
         Roles = provider.GetRequiredService<IRoleCatalog>();
+        Caller = new TokenCaller(
+            "tokensdk-cli:" + (string.IsNullOrWhiteSpace(Environment.UserName) ? "unknown" : Environment.UserName),
+            provider.GetRequiredService<IOptions<TokenSdkOptions>>().Value.DefaultOrganizationId,
+            [DefaultRoles.OrganizationAdministrator]);
         if (hasStore)
         {
             // Resolving opens the store: a damaged log or a held lock surfaces here, as a TokenStoreException.
@@ -37,19 +42,16 @@ internal sealed class CliSession : IAsyncDisposable
     public ITokenVerifier Verifier => _verifier ?? throw new InvalidOperationException("This session has no store.");
 
     /// <summary>
-    /// Gets the caller the tool acts as: an organization administrator of the default organization, named after the
-    /// operating-system user so the audit trail says who ran it.
+    /// Gets the caller the tool acts as: an organization administrator of the configured default organization, named
+    /// after the operating-system user so the audit trail says who ran it.
     /// </summary>
-    public static TokenCaller Caller { get; } = new(
-        "tokensdk-cli:" + (string.IsNullOrWhiteSpace(Environment.UserName) ? "unknown" : Environment.UserName),
-        TokenSdkOptions.DefaultOrganization,
-        [DefaultRoles.OrganizationAdministrator]);
+    public TokenCaller Caller { get; }
 
     /// <summary>Opens TokenSdk without a store (roles commands).</summary>
     public static CliSession WithoutStore()
     {
         var services = new ServiceCollection();
-        services.AddTokenSdk();
+        services.AddTokenSdk(CliConfiguration.Load());
         return new CliSession(services.BuildServiceProvider(), hasStore: false);
     }
 
@@ -59,9 +61,15 @@ internal sealed class CliSession : IAsyncDisposable
     /// <param name="lockoutGuard">Whether the library's lock-out guard applies (off with <c>--allow-lockout</c>).</param>
     public static CliSession Open(StoreSelection store, bool create, bool lockoutGuard = true)
     {
+        // Usage errors (a bad configuration file) before store errors.
+        Action<TokenSdkOptions> configure = CliConfiguration.Load();
         store.Kind.Check(store.Location, create);
         var services = new ServiceCollection();
-        ITokenSdkBuilder builder = services.AddTokenSdk(o => o.Management.LockoutGuard = lockoutGuard);
+        ITokenSdkBuilder builder = services.AddTokenSdk(o =>
+        {
+            configure(o);
+            o.Management.LockoutGuard = lockoutGuard && o.Management.LockoutGuard;
+        });
         store.Kind.Register(builder, store.Location);
         ServiceProvider provider = services.BuildServiceProvider();
         try

@@ -11,6 +11,9 @@ public static class TokenClaimTypes
     /// <summary>The organization (tenant) the caller belongs to.</summary>
     public const string OrganizationId = "tokensdk/org_id";
 
-    /// <summary>One permission the caller holds (informational; authorization uses the roles).</summary>
+    /// <summary>
+    /// One permission the caller holds, one claim per permission of its role. Hosts may authorize on it (TokenSdk.AspNetCore's
+    /// permission checks do); the token manager itself decides from the role claims through the role catalog.
+    /// </summary>
     public const string Permission = "tokensdk/permission";
 }

@@ -33,8 +33,9 @@ internal static class CliProcess
     /// <param name="stdin">What to write to stdin before closing it; <see langword="null"/> closes it at once.</param>
     /// <param name="store">The value of <c>TOKENSDK_STORE</c>; <see langword="null"/> leaves it unset.</param>
     /// <param name="workingDirectory">The working directory; <see langword="null"/> for the current one.</param>
-    public static Task<CliResult> RunAsync(string[] arguments, string? stdin = null, string? store = null, string? workingDirectory = null) =>
-        RunProcessAsync(DotnetHost(), [CliPath, .. arguments], stdin, store, workingDirectory);
+    /// <param name="config">The value of <c>TOKENSDK_CONFIG</c>; <see langword="null"/> leaves it unset.</param>
+    public static Task<CliResult> RunAsync(string[] arguments, string? stdin = null, string? store = null, string? workingDirectory = null, string? config = null) =>
+        RunProcessAsync(DotnetHost(), [CliPath, .. arguments], stdin, store, workingDirectory, config);
 
     /// <summary>Gets whether <see cref="RunInTerminalAsync"/> can run here: util-linux <c>script</c> on Linux.</summary>
     public static bool CanRunInTerminal => OperatingSystem.IsLinux() && File.Exists(ScriptPath);
@@ -59,7 +60,7 @@ internal static class CliProcess
     private static string Quote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static async Task<CliResult> RunProcessAsync(
-        string fileName, string[] arguments, string? stdin, string? store, string? workingDirectory)
+        string fileName, string[] arguments, string? stdin, string? store, string? workingDirectory, string? config = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -85,6 +86,15 @@ internal static class CliProcess
         startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         startInfo.Environment["NO_COLOR"] = "1";
         startInfo.Environment.Remove("TOKENSDK_DEBUG");
+        if (config is null)
+        {
+            startInfo.Environment.Remove("TOKENSDK_CONFIG");
+        }
+        else
+        {
+            startInfo.Environment["TOKENSDK_CONFIG"] = config;
+        }
+
         if (store is null)
         {
             startInfo.Environment.Remove("TOKENSDK_STORE");
