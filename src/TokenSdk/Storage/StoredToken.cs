@@ -103,7 +103,10 @@ public sealed class StoredToken
     /// <summary>Gets the fields this record shares with others of the same organization, role and verifier key.</summary>
     internal SharedTokenFields Shared { get; }
 
-    /// <summary>Returns whether the token has expired at <paramref name="utcTicks"/>, without building a <see cref="DateTimeOffset"/>.</summary>
+    /// <summary>Gets whether the token has an expiry date.</summary>
+    internal bool HasExpiry => _expiresAtUtcTicks != NoExpiry;
+
+    /// <summary>Returns whether the token has expired at <paramref name="utcTicks"/>; never for a token without expiry.</summary>
     internal bool IsExpiredAt(long utcTicks) => _expiresAtUtcTicks != NoExpiry && _expiresAtUtcTicks <= utcTicks;
 
     /// <summary>Returns a copy of this record with another expiry date; every other value is unchanged.</summary>

@@ -119,7 +119,8 @@ public sealed class TokenVerifier : ITokenVerifier
                 return TokenVerificationResult.Failed(VerificationStatus.Mismatch, record);
         }
 
-        if (record.IsExpiredAt(_timeProvider.GetUtcNow().UtcTicks))
+        // Most tokens never expire: read the clock only for those that do.
+        if (record.HasExpiry && record.IsExpiredAt(_timeProvider.GetUtcNow().UtcTicks))
         {
             return TokenVerificationResult.Failed(VerificationStatus.Expired, record);
         }
