@@ -101,6 +101,8 @@ public class TokenTableTests
         using var done = new CancellationTokenSource();
         int misses = 0;
         int resurrections = 0;
+        long lookups = 0;
+        int deletedCount = 0; // churn[0], churn[3], ... churn[3 * (deletedCount - 1)] are deleted.
 
         // Writer: adds (forcing many resizes) and deletes while readers look up the stable tokens and the deleted ones.
         Task writer = Task.Run(() =>
@@ -111,6 +113,7 @@ public class TokenTableTests
                 if (i % 3 == 0)
                 {
                     table.TryDelete(churn[i].ClientId);
+                    Volatile.Write(ref deletedCount, (i / 3) + 1);
                 }
             }
 
@@ -122,14 +125,15 @@ public class TokenTableTests
             var random = new Random(reader);
             while (!done.IsCancellationRequested)
             {
+                Interlocked.Increment(ref lookups);
                 if (!table.TryGet(stable[random.Next(stable.Length)].ClientId, out _))
                 {
                     Interlocked.Increment(ref misses);
                 }
 
                 // A token deleted before this lookup started must never be found again.
-                int deleted = random.Next(churn.Length / 3) * 3;
-                if (!table.TryGet(churn[deleted].ClientId, out _) && table.TryGet(churn[deleted].ClientId, out _))
+                int known = Volatile.Read(ref deletedCount);
+                if (known > 0 && table.TryGet(churn[random.Next(known) * 3].ClientId, out _))
                 {
                     Interlocked.Increment(ref resurrections);
                 }
@@ -139,6 +143,7 @@ public class TokenTableTests
         await writer;
         await Task.WhenAll(readers);
 
+        Assert.True(Interlocked.Read(ref lookups) > 0, "The readers never ran while the writer did.");
         Assert.Equal(0, misses);
         Assert.Equal(0, resurrections);
         Assert.Equal(stable.Length + churn.Length - ((churn.Length + 2) / 3), table.Count);
