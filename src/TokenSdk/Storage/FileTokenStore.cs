@@ -121,19 +121,13 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
     {
         ArgumentNullException.ThrowIfNull(clientId);
         cancellationToken.ThrowIfCancellationRequested();
-        return new(_state.Tokens.TryGetValue(clientId, out StoredToken? token) ? token : null);
+        return new(_state.Tokens.TryGet(clientId, out StoredToken? token) ? token : null);
     }
 
     /// <inheritdoc/>
     public bool TryFind(ReadOnlySpan<char> clientId, [NotNullWhen(true)] out StoredToken? token)
     {
-        if (_state.Lookup.TryGetValue(clientId, out token) && token is not null)
-        {
-            return true;
-        }
-
-        token = null;
-        return false;
+        return _state.Tokens.TryGet(clientId, out token);
     }
 
     /// <inheritdoc/>
@@ -141,7 +135,7 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
-        IReadOnlyList<StoredToken> result = StorePaging.SelectPage(_state.Tokens, query);
+        IReadOnlyList<StoredToken> result = StorePaging.SelectPage(_state.Tokens.EnumerateLive(), query);
         return Task.FromResult(result);
     }
 
@@ -297,7 +291,7 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
 
     private static bool Decide(State state, Dictionary<string, StoredToken?> overlay, PendingWrite write, MemoryStream records, List<LogRecord> applied)
     {
-        bool known = overlay.TryGetValue(write.ClientId, out StoredToken? current) || state.Tokens.TryGetValue(write.ClientId, out current);
+        bool known = overlay.TryGetValue(write.ClientId, out StoredToken? current) || state.Tokens.TryGetEntry(write.ClientId, out current);
         switch (write.Type)
         {
             case RecordType.Add:
@@ -524,7 +518,7 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
         switch (record.Type)
         {
             case RecordType.Add:
-                if (state.Tokens.TryAdd(record.ClientId, state.SharedFields.Share(record.Token!)))
+                if (state.Tokens.TryAdd(state.SharedFields.Share(record.Token!)))
                 {
                     state.Live++;
                 }
@@ -532,16 +526,12 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
                 break;
 
             case RecordType.Delete:
-                if (state.Tokens.TryGetValue(record.ClientId, out StoredToken? current))
+                if (state.Tokens.TryDelete(record.ClientId))
                 {
-                    if (current is not null)
-                    {
-                        state.Tokens[record.ClientId] = null;
-                        state.Live--;
-                        state.Tombstones++;
-                    }
+                    state.Live--;
+                    state.Tombstones++;
                 }
-                else if (state.Tokens.TryAdd(record.ClientId, null))
+                else if (state.Tokens.TryAddTombstone(record.ClientId))
                 {
                     state.Tombstones++;
                 }
@@ -549,12 +539,11 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
                 break;
 
             case RecordType.SetExpiry:
-                if (state.Tokens.TryGetValue(record.ClientId, out StoredToken? live) && live is not null
-                    && (live.ExpiresAt is null || live.ExpiresAt > record.ExpiresAt))
-                {
-                    state.Tokens[record.ClientId] = live.WithExpiresAt(record.ExpiresAt);
-                }
-
+                // Expiry only ever moves closer.
+                state.Tokens.TryUpdate(
+                    record.ClientId,
+                    record.ExpiresAt,
+                    static (live, expiresAt) => live.ExpiresAt is null || live.ExpiresAt > expiresAt ? live.WithExpiresAt(expiresAt) : live);
                 break;
         }
     }
@@ -585,7 +574,7 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
             // Not disposed: disposing a BufferedStream closes the file before it can be fsynced.
             var buffered = new BufferedStream(file, 1 << 20);
             buffered.Write(LogFormat.CreateHeader(generation));
-            foreach (KeyValuePair<string, StoredToken?> entry in state.Tokens)
+            foreach (KeyValuePair<string, StoredToken?> entry in state.Tokens.EnumerateEntries())
             {
                 if (entry.Value is { } token)
                 {
@@ -719,15 +708,8 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
     /// <summary>The in-memory image of one generation of the log. Mutated only under the gate.</summary>
     private sealed class State
     {
-        public State()
-        {
-            Lookup = Tokens.GetAlternateLookup<ReadOnlySpan<char>>();
-        }
-
-        // A null value is a tombstone: the client id was deleted and may not come back.
-        public ConcurrentDictionary<string, StoredToken?> Tokens { get; } = new(StringComparer.Ordinal);
-
-        public ConcurrentDictionary<string, StoredToken?>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; }
+        /// <summary>Live tokens and tombstones (deleted ids that may not come back); lock-free reads.</summary>
+        public TokenTable Tokens { get; } = new();
 
         public ulong Generation { get; set; }
 

@@ -55,8 +55,25 @@ internal sealed class TokenTable
         return false;
     }
 
+    /// <summary>
+    /// Finds a client id whether live or deleted: <see langword="true"/> when the table knows it, with
+    /// <paramref name="token"/> set for a live one and <see langword="null"/> for a deleted one.
+    /// </summary>
+    public bool TryGetEntry(string clientId, out StoredToken? token)
+    {
+        object?[] slots = Volatile.Read(ref _slots);
+        object? entry = slots[Probe(slots, clientId)];
+        token = entry as StoredToken;
+        return entry is not null;
+    }
+
     /// <summary>Adds a token unless its client id is live or was deleted.</summary>
-    public bool TryAdd(StoredToken token)
+    public bool TryAdd(StoredToken token) => TryInsert(token.ClientId, token);
+
+    /// <summary>Remembers a client id as deleted without ever having held it (a deletion read from a log); <see langword="false"/> when known.</summary>
+    public bool TryAddTombstone(string clientId) => TryInsert(clientId, clientId);
+
+    private bool TryInsert(string clientId, object entry)
     {
         lock (_writeLock)
         {
@@ -65,15 +82,19 @@ internal sealed class TokenTable
                 Resize();
             }
 
-            int index = Probe(_slots, token.ClientId);
+            int index = Probe(_slots, clientId);
             if (_slots[index] is not null)
             {
                 return false;
             }
 
-            Volatile.Write(ref _slots[index], token);
+            Volatile.Write(ref _slots[index], entry);
             _used++;
-            Volatile.Write(ref _live, _live + 1);
+            if (entry is StoredToken)
+            {
+                Volatile.Write(ref _live, _live + 1);
+            }
+
             return true;
         }
     }
@@ -125,6 +146,23 @@ internal sealed class TokenTable
             if (entry is StoredToken token)
             {
                 yield return token;
+            }
+        }
+    }
+
+    /// <summary>Enumerates every entry without locking: live tokens with their record, deleted ones with <see langword="null"/>.</summary>
+    public IEnumerable<KeyValuePair<string, StoredToken?>> EnumerateEntries()
+    {
+        object?[] slots = Volatile.Read(ref _slots);
+        foreach (object? entry in slots)
+        {
+            if (entry is StoredToken token)
+            {
+                yield return new(token.ClientId, token);
+            }
+            else if (entry is string deleted)
+            {
+                yield return new(deleted, null);
             }
         }
     }
