@@ -85,6 +85,17 @@ internal static class LowerHex
             return false;
         }
 
+        if (Vector128.IsHardwareAccelerated && BitConverter.IsLittleEndian)
+        {
+            // All 8 characters in one vector: validate, turn into nibbles, pair them into 4 bytes (most significant first).
+            Vector128<ushort> chars = Vector128.LoadUnsafe(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(hex)));
+            Vector128<byte> invalidLanes = Vector128<byte>.Zero;
+            Vector128<byte> nibbles = Nibbles(Vector128.Narrow(chars, chars), ref invalidLanes);
+            uint bigEndian = Vector128.Narrow(Pairs(nibbles), Pairs(nibbles)).AsUInt32().ToScalar();
+            value = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(bigEndian);
+            return ((chars & Vector128.Create((ushort)0xFF80)) | invalidLanes.AsUInt16()) == Vector128<ushort>.Zero;
+        }
+
         ReadOnlySpan<byte> table = Table;
         int invalid = 0;
         uint result = 0;

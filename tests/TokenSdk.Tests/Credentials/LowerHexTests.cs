@@ -100,4 +100,33 @@ public class LowerHexTests
     {
         Assert.False(LowerHex.TryParseUInt32(hex, out _));
     }
+
+    [Fact]
+    public void TryParseUInt32_RandomValues_RoundTripThroughX8()
+    {
+        var random = new Random(7);
+        for (int i = 0; i < 2000; i++)
+        {
+            uint expected = (uint)random.NextInt64(0, 1L << 32);
+
+            Assert.True(LowerHex.TryParseUInt32(expected.ToString("x8", System.Globalization.CultureInfo.InvariantCulture), out uint value));
+            Assert.Equal(expected, value);
+        }
+    }
+
+    [Fact]
+    public void TryParseUInt32_ForeignCharacterAtAnyPosition_IsRejected()
+    {
+        char[] foreign = ['A', 'F', 'g', '/', ':', '`', ' ', '\0', '\u0130', '\u0161', '\uff10'];
+        foreach (char bad in foreign)
+        {
+            for (int position = 0; position < 8; position++)
+            {
+                char[] chars = "0123abcd".ToCharArray();
+                chars[position] = bad;
+
+                Assert.False(LowerHex.TryParseUInt32(chars, out _), $"U+{(int)bad:X4} at {position}");
+            }
+        }
+    }
 }
