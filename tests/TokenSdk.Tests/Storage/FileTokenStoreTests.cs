@@ -88,6 +88,30 @@ public sealed class FileTokenStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Dispose_ThenReopen_TokenExpiredAtMinValue_StaysExpired()
+    {
+        // Arrange: 0 ticks is the log's "no expiry"; an expiry at the earliest instant must not turn into "never".
+        IssuedToken issued = _generator.Generate(new TokenGenerationRequest(DefaultRoles.ReadOnlyUser));
+        StoredToken expired = issued.Record.WithExpiresAt(DateTimeOffset.MinValue);
+        string directory = StoreDirectory();
+        using (FileTokenStore writer = Open(directory))
+        {
+            Assert.True(await writer.TryAddAsync(expired, Ct));
+        }
+
+        // Act
+        FileTokenStore reopened = Open(directory);
+        StoredToken? found = await reopened.FindAsync(expired.ClientId, Ct);
+
+        // Assert
+        Assert.NotNull(found);
+        Assert.NotNull(found.ExpiresAt);
+        Assert.True(found.ExpiresAt < DateTimeOffset.UnixEpoch);
+        var verifier = new TokenVerifier(reopened, new RoleCatalog());
+        Assert.Equal(VerificationStatus.Expired, (await verifier.VerifyAsync(issued.Details.Token, Ct)).Status);
+    }
+
+    [Fact]
     public async Task Dispose_ThenReopen_KeepsDeletesAndRefusesTheDeletedClientIds()
     {
         // Arrange

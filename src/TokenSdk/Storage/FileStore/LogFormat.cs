@@ -130,7 +130,8 @@ internal static class LogFormat
         payload.Int16((short)token.CreatedAt.Offset.TotalMinutes);
         payload.String(token.CreatedBy);
         payload.String(token.Description);
-        payload.Int64(token.ExpiresAt?.UtcTicks ?? 0);
+        // 0 means "no expiry" in the log: an expiry at DateTimeOffset.MinValue is written one tick later, still long past.
+        payload.Int64(token.ExpiresAt is { } expiresAt ? Math.Max(expiresAt.UtcTicks, 1) : 0);
         payload.WriteRecord(output);
     }
 
