@@ -91,6 +91,7 @@ internal sealed class TestApp : IAsyncDisposable
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy("cql", policy => policy.RequirePermission(Permissions.DbCql));
         builder.Services.AddHealthChecks().AddTokenStoreCheck();
+        builder.Services.AddControllers().AddApplicationPart(typeof(TestApp).Assembly);
         configureServices?.Invoke(builder.Services);
 
         WebApplication app = builder.Build();
@@ -118,6 +119,7 @@ internal sealed class TestApp : IAsyncDisposable
         }).RequireAuthorization();
         app.MapTokenManagement(managementPrefix);
         app.MapHealthChecks("/healthz");
+        app.MapControllers();
 
         try
         {
