@@ -15,6 +15,7 @@ internal static class CliApplication
     /// help) would be the dll's, <c>TokenSdk.Cli</c>.
     /// </remarks>
     private const string ConfigOptionName = "--config";
+    private const string OrganizationOptionName = "--org";
 
     /// <summary>Creates the <c>--config FILE</c> option, on every command.</summary>
     private static Option<string?> CreateConfigOption() => new(ConfigOptionName)
@@ -34,6 +35,12 @@ internal static class CliApplication
         new HelpOption(),
         new VersionOption(),
         CreateConfigOption(),
+        new Option<string?>(OrganizationOptionName)
+        {
+            Description = "The organization to act in (default: the configured DefaultOrganizationId, 'default' without --config).",
+            HelpName = "ID",
+            Recursive = true,
+        },
         RolesCommands.Create(),
         TokensCommands.Create(),
     };
@@ -55,6 +62,7 @@ internal static class CliApplication
         }
 
         Stores.CliConfiguration.OptionValue = parse.GetValue<string?>(ConfigOptionName);
+        Stores.CliConfiguration.Organization = parse.GetValue<string?>(OrganizationOptionName);
         return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
     }
 

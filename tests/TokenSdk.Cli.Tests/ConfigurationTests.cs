@@ -102,4 +102,22 @@ public sealed class ConfigurationTests
         Assert.StartsWith("tokensdk: error: ", line, StringComparison.Ordinal);
         Assert.Contains(expected, line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Org_CreateAndList_ActInThatOrganizationOnly()
+    {
+        using var store = new TempStore();
+
+        CreatedToken created = await store.CreateAsync("read-only-user", "--org", "acme");
+        CliResult inAcme = await store.RunAsync("tokens", "list", "--output", "json", "--org", "acme");
+        CliResult inOther = await store.RunAsync("tokens", "list", "--output", "json", "--org", "other");
+        CliResult deleteFromOther = await store.RunAsync("tokens", "delete", created.ClientId, "--reason", "other", "--yes", "--org", "other");
+
+        Assert.Equal("acme", created.OrgId);
+        Assert.Equal(0, inAcme.ExitCode);
+        Assert.Contains(created.ClientId, inAcme.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(0, inOther.ExitCode);
+        Assert.DoesNotContain(created.ClientId, inOther.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(1, deleteFromOther.ExitCode);
+    }
 }

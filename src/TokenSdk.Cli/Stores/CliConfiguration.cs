@@ -20,6 +20,9 @@ internal static class CliConfiguration
     /// <summary>Gets or sets the <c>--config</c> value of this invocation (set once, after parsing).</summary>
     public static string? OptionValue { get; set; }
 
+    /// <summary>Gets or sets the <c>--org</c> value of this invocation: the organization to act in instead of the configured default.</summary>
+    public static string? Organization { get; set; }
+
     /// <summary>Returns a binder for <see cref="TokenSdkOptions"/>: a no-op without a configuration file.</summary>
     /// <exception cref="CliException">The file is missing, unreadable or not valid JSON (exit code 2).</exception>
     public static Action<TokenSdkOptions> Load()

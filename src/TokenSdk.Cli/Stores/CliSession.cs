@@ -22,7 +22,9 @@ internal sealed class CliSession : IAsyncDisposable
         Roles = provider.GetRequiredService<IRoleCatalog>();
         Caller = new TokenCaller(
             "tokensdk-cli:" + (string.IsNullOrWhiteSpace(Environment.UserName) ? "unknown" : Environment.UserName),
-            provider.GetRequiredService<IOptions<TokenSdkOptions>>().Value.DefaultOrganizationId,
+            string.IsNullOrWhiteSpace(CliConfiguration.Organization)
+                ? provider.GetRequiredService<IOptions<TokenSdkOptions>>().Value.DefaultOrganizationId
+                : CliConfiguration.Organization,
             [DefaultRoles.OrganizationAdministrator]);
         if (hasStore)
         {
@@ -42,8 +44,8 @@ internal sealed class CliSession : IAsyncDisposable
     public ITokenVerifier Verifier => _verifier ?? throw new InvalidOperationException("This session has no store.");
 
     /// <summary>
-    /// Gets the caller the tool acts as: an organization administrator of the configured default organization, named
-    /// after the operating-system user so the audit trail says who ran it.
+    /// Gets the caller the tool acts as: an organization administrator of the <c>--org</c> organization or the
+    /// configured default, named after the operating-system user so the audit trail says who ran it.
     /// </summary>
     public TokenCaller Caller { get; }
 
