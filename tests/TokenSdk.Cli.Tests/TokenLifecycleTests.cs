@@ -170,6 +170,22 @@ public sealed class TokenLifecycleTests
     }
 
     [Fact]
+    public async Task Rotate_FormatAstra_ReplacementIsAnAstraTokenThatVerifies()
+    {
+        using var store = new TempStore();
+        CreatedToken old = await store.CreateAsync("read-only-user", "--format", "astra");
+
+        CliResult rotated = await store.RunAsync("tokens", "rotate", old.ClientId, "--format", "astra", "--output", "json");
+        CreatedToken replacement = CreatedToken.Parse(rotated.StandardOutput);
+        CliResult verified = await store.RunWithInputAsync(replacement.Token, "tokens", "verify");
+
+        Assert.Equal(0, rotated.ExitCode);
+        Assert.StartsWith("AstraCS:", old.Token, StringComparison.Ordinal);
+        Assert.StartsWith("AstraCS:", replacement.Token, StringComparison.Ordinal);
+        Assert.Equal(0, verified.ExitCode);
+    }
+
+    [Fact]
     public async Task Rotate_GraceAboveTheLibraryMaximum_ExitsTwo()
     {
         using var store = new TempStore();

@@ -19,12 +19,7 @@ internal static class CreateTokenCommand
             Required = true,
         };
         var description = new Option<string?>("--description", "-d") { Description = "What the token is for (shown by 'tokens list').", HelpName = "TEXT" };
-        var format = new Option<string?>("--format")
-        {
-            Description = "The token's format: default (TokenSdk's checksummed 'tsdk_' tokens) or astra ('AstraCS:' tokens).",
-            HelpName = "default|astra",
-        };
-        format.AcceptOnlyFromAmong("default", "astra", "checksummed");
+        Option<string?> format = TokensCommands.FormatOption();
         Option<string?> output = TokensCommands.DetailsOutputOption();
         Option<string?> outFile = TokensCommands.OutFileOption();
 
@@ -49,12 +44,7 @@ internal static class CreateTokenCommand
         var options = new TokenGenerateOptions
         {
             Description = description,
-            Format = format switch
-            {
-                "astra" => TokenFormatKind.Astra,
-                "checksummed" => TokenFormatKind.Checksummed,
-                _ => null,
-            },
+            Format = TokensCommands.ParseFormat(format),
         };
         GeneratedToken details = CommandRunner.ValueOrFail(
             await session.Manager.GenerateAsync(session.Caller, role, options, cancellationToken).ConfigureAwait(false));

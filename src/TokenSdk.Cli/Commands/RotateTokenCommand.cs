@@ -35,17 +35,24 @@ internal static class RotateTokenCommand
         };
         var role = new Option<string?>("--role", "-r") { Description = "Give the replacement another role (id or name).", HelpName = "ROLE" };
         var description = new Option<string?>("--description", "-d") { Description = "The replacement's description (default: the old one's).", HelpName = "TEXT" };
+        Option<string?> format = TokensCommands.FormatOption();
         Option<string?> output = TokensCommands.DetailsOutputOption();
         Option<string?> outFile = TokensCommands.OutFileOption();
         Option<bool> allowLockout = TokensCommands.AllowLockoutOption();
 
         var command = new Command("rotate", "Replace a token: prints the new token's details once; the old one stops at once or after --grace.")
         {
-            clientId, grace, role, description, output, outFile, allowLockout,
+            clientId, grace, role, description, format, output, outFile, allowLockout,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(ct => RunAsync(
             parse.GetValue(store), parse.GetRequiredValue(clientId),
-            new TokenRotateOptions { GracePeriod = parse.GetValue(grace), Role = parse.GetValue(role), Description = parse.GetValue(description) },
+            new TokenRotateOptions
+            {
+                GracePeriod = parse.GetValue(grace),
+                Role = parse.GetValue(role),
+                Description = parse.GetValue(description),
+                Format = TokensCommands.ParseFormat(parse.GetValue(format)),
+            },
             parse.GetValue(output), parse.GetValue(outFile), parse.GetValue(allowLockout), ct), cancellationToken));
         return command;
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using TokenSdk.Cli.Output;
 using TokenSdk.Cli.Stores;
+using TokenSdk.Credentials;
 
 namespace TokenSdk.Cli.Commands;
 
@@ -48,6 +49,28 @@ internal static class TokensCommands
         Description = "Write the details to this new file, created owner-only (0600); an existing file is never overwritten. " +
                       "Only the client id and the path are printed.",
         HelpName = "FILE",
+    };
+
+    /// <summary>Creates the <c>--format</c> option of the token a command issues.</summary>
+    public static Option<string?> FormatOption()
+    {
+        var format = new Option<string?>("--format")
+        {
+            Description = "The token's format: default (TokenSdk's checksummed 'tsdk_' tokens, or the configured GenerationFormat) " +
+                          "or astra ('AstraCS:' tokens).",
+            HelpName = "default|astra",
+        };
+        format.AcceptOnlyFromAmong("default", "astra", "checksummed");
+        return format;
+    }
+
+    /// <summary>Maps a <c>--format</c> value to a format; <see langword="null"/> for the configured default.</summary>
+    /// <param name="value">The option's value.</param>
+    public static TokenFormatKind? ParseFormat(string? value) => value switch
+    {
+        "astra" => TokenFormatKind.Astra,
+        "checksummed" => TokenFormatKind.Checksummed,
+        _ => null,
     };
 
     /// <summary>Creates the <c>--allow-lockout</c> option.</summary>

@@ -301,6 +301,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
             Description = options.Description ?? old.Description,
             CreatedBy = caller.Id,
             ExpiresAt = expiry.Value?.Value,
+            Format = options.Format,
         };
         ManagementResult<IssuedToken> issued = await IssueAsync(request, cancellationToken).ConfigureAwait(false);
         if (!issued.Succeeded)

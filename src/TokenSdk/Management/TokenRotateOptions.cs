@@ -14,4 +14,11 @@ public sealed class TokenRotateOptions
 
     /// <summary>Gets the new token's description; <see langword="null"/> keeps the old one.</summary>
     public string? Description { get; init; }
+
+    /// <summary>
+    /// Gets the new token's format; <see langword="null"/> for <see cref="TokenSdkOptions.GenerationFormat"/> (the store
+    /// does not record the old token's format). Set <see cref="Credentials.TokenFormatKind.Astra"/> when the clients of
+    /// the old token expect <c>AstraCS:</c> tokens.
+    /// </summary>
+    public Credentials.TokenFormatKind? Format { get; init; }
 }

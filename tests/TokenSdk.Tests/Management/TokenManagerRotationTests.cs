@@ -33,6 +33,22 @@ public class TokenManagerRotationTests
         Assert.Equal(1, fixture.MemoryStore.Count);
     }
 
+    [Theory]
+    [InlineData(TokenFormatKind.Astra, "AstraCS:")]
+    [InlineData(TokenFormatKind.Checksummed, "tsdk_")]
+    public async Task RotateAsync_WithFormat_IssuesTheNewTokenInThatFormat(TokenFormatKind format, string prefix)
+    {
+        using var fixture = new ManagementFixture();
+        GeneratedToken old = await fixture.GenerateAsync(DefaultRoles.ReadWriteUser, options: new TokenGenerateOptions { Format = TokenFormatKind.Astra });
+
+        GeneratedToken fresh = (await fixture.Manager.RotateAsync(
+            ManagementFixture.Admin(), old.ClientId, new TokenRotateOptions { Format = format }, Ct)).GetValueOrThrow();
+
+        Assert.StartsWith(prefix, fresh.Token, StringComparison.Ordinal);
+        Assert.Equal(format, fresh.Format);
+        Assert.True((await fixture.VerifyAsync(fresh.Token)).IsValid);
+    }
+
     [Fact]
     public async Task RotateAsync_WithoutGrace_AuditsDeletedThenRotated()
     {
