@@ -30,6 +30,9 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
     private static readonly string[] s_statusNames = Enum.GetValues<VerificationStatus>()
         .Select(s => s.ToString().ToLowerInvariant()).ToArray();
 
+    // Strict: a Basic credential that is not valid UTF-8 is malformed, not silently repaired.
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly ITokenVerifier _verifier;
 
     public ApplicationTokenHandler(
@@ -194,7 +197,7 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
             string decoded;
             try
             {
-                decoded = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer, 0, length);
+                decoded = s_strictUtf8.GetString(buffer, 0, length);
             }
             catch (DecoderFallbackException)
             {

@@ -23,7 +23,6 @@ internal sealed class TokenManagementEndpoints
 {
     private const string GeneratedOnFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
     private const string JsonContentType = "application/json; charset=utf-8";
-    private const int ListPageSize = 1000;
 
     private readonly int _maxRequestBodySize;
 
@@ -75,23 +74,14 @@ internal sealed class TokenManagementEndpoints
             return;
         }
 
-        ITokenManager manager = Manager(context);
-        var tokens = new List<TokenInfo>();
-        string? after = null;
-        do
+        ManagementResult<IReadOnlyList<TokenInfo>> listed = await Manager(context).ListAllAsync(caller, context.RequestAborted).ConfigureAwait(false);
+        if (!listed.Succeeded)
         {
-            ManagementResult<TokenPage> page = await manager.ListAsync(caller, new TokenListOptions { Limit = ListPageSize, After = after }, context.RequestAborted).ConfigureAwait(false);
-            if (!page.Succeeded)
-            {
-                await FailureAsync(context, page).ConfigureAwait(false);
-                return;
-            }
-
-            tokens.AddRange(page.Value!.Tokens);
-            after = page.Value.NextAfter;
+            await FailureAsync(context, listed).ConfigureAwait(false);
+            return;
         }
-        while (after is not null);
 
+        IReadOnlyList<TokenInfo> tokens = listed.Value!;
         await WriteJsonAsync(context, json =>
         {
             json.WriteStartObject();

@@ -8,8 +8,6 @@ namespace TokenSdk.Cli.Commands;
 /// <summary><c>tokensdk tokens list</c>: the tokens of the organization, never a secret.</summary>
 internal static class ListTokensCommand
 {
-    private const int PageSize = 1000;
-
     /// <summary>Builds the command.</summary>
     /// <param name="store">The shared <c>--store</c> option.</param>
     public static Command Create(Option<string?> store)
@@ -31,16 +29,8 @@ internal static class ListTokensCommand
         StoreSelection selection = StoreSelection.Resolve(store);
         await using CliSession session = CliSession.Open(selection, create: false);
 
-        List<TokenInfo> tokens = [];
-        string? after = null;
-        do
-        {
-            TokenPage page = CommandRunner.ValueOrFail(await session.Manager.ListAsync(
-                session.Caller, new TokenListOptions { Limit = PageSize, After = after }, cancellationToken).ConfigureAwait(false));
-            tokens.AddRange(page.Tokens);
-            after = page.NextAfter;
-        }
-        while (after is not null);
+        IReadOnlyList<TokenInfo> tokens = CommandRunner.ValueOrFail(
+            await session.Manager.ListAllAsync(session.Caller, cancellationToken).ConfigureAwait(false));
 
         if (output == "json")
         {

@@ -28,6 +28,12 @@ internal sealed class SharedTokenFields : IEquatable<SharedTokenFields>
 
     public TimeSpan CreatedAtOffset { get; }
 
+    /// <summary>Gets the pool that holds this instance, if any: a record already using it needs no lookup there.</summary>
+    public SharedTokenFieldsPool? Pool { get; private set; }
+
+    /// <summary>Records that <paramref name="pool"/> holds this instance; called once, under the pool's lock.</summary>
+    internal void AddedTo(SharedTokenFieldsPool pool) => Pool = pool;
+
     public bool Equals(SharedTokenFields? other) =>
         other is not null
         && Algorithm == other.Algorithm
@@ -74,6 +80,12 @@ internal sealed class SharedTokenFieldsPool
     /// <summary>Returns <paramref name="token"/> itself when it already uses the pooled fields, else an equal copy that does.</summary>
     public StoredToken Share(StoredToken token)
     {
+        if (ReferenceEquals(token.Shared.Pool, this))
+        {
+            // Already one of ours (a record read back through this pool): no lookup, no copy.
+            return token;
+        }
+
         SharedTokenFields shared = Get(token.Shared);
         return ReferenceEquals(shared, token.Shared) ? token : token.WithShared(shared);
     }
@@ -88,12 +100,18 @@ internal sealed class SharedTokenFieldsPool
                 return existing;
             }
 
-            if (_fields.Count < MaximumCount)
+            if (_fields.Count >= MaximumCount)
             {
-                _fields.Add(fields, fields);
+                return fields;
             }
 
-            return fields;
+            // An instance another pool holds stays with it; this pool keeps its own equal one.
+            SharedTokenFields own = fields.Pool is null
+                ? fields
+                : new SharedTokenFields(fields.OrganizationId, fields.RoleId, fields.Algorithm, fields.KeyId, fields.CreatedAtOffset);
+            _fields.Add(own, own);
+            own.AddedTo(this);
+            return own;
         }
     }
 }
