@@ -45,16 +45,27 @@ internal sealed class VerifierHasher
     /// <summary>Checks T against a stored verifier in constant time.</summary>
     public VerifierCheck Check(in StoredVerifier stored, ReadOnlySpan<byte> tokenHash)
     {
+        Span<byte> value = stackalloc byte[Bytes32.Length];
+        stored.CopyValueTo(value);
+        return Check(stored.Algorithm, stored.KeyId, value, tokenHash);
+    }
+
+    /// <summary>Checks T against a record's verifier in constant time, reading the verifier in place.</summary>
+    public VerifierCheck Check(Storage.StoredToken record, ReadOnlySpan<byte> tokenHash) =>
+        Check(record.Shared.Algorithm, record.Shared.KeyId, record.VerifierValue, tokenHash);
+
+    private VerifierCheck Check(VerifierAlgorithm algorithm, string? keyId, ReadOnlySpan<byte> storedValue, ReadOnlySpan<byte> tokenHash)
+    {
         Span<byte> computed = stackalloc byte[Bytes32.Length];
-        switch (stored.Algorithm)
+        switch (algorithm)
         {
             case VerifierAlgorithm.Sha256:
                 Sha256(tokenHash, computed);
-                return stored.ValueEquals(computed) ? VerifierCheck.Match : VerifierCheck.Mismatch;
+                return FixedTime.Equals32(storedValue, computed) ? VerifierCheck.Match : VerifierCheck.Mismatch;
 
-            case VerifierAlgorithm.HmacSha256 when stored.KeyId is not null && _keys.TryGetValue(stored.KeyId, out byte[]? key):
+            case VerifierAlgorithm.HmacSha256 when keyId is not null && _keys.TryGetValue(keyId, out byte[]? key):
                 HMACSHA256.HashData(key, tokenHash, computed);
-                return stored.ValueEquals(computed) ? VerifierCheck.Match : VerifierCheck.Mismatch;
+                return FixedTime.Equals32(storedValue, computed) ? VerifierCheck.Match : VerifierCheck.Mismatch;
 
             default:
                 // A key that is no longer configured (or an unknown algorithm): do the usual work, then refuse.

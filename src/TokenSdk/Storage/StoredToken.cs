@@ -103,6 +103,9 @@ public sealed class StoredToken
     /// <summary>Gets the fields this record shares with others of the same organization, role and verifier key.</summary>
     internal SharedTokenFields Shared { get; }
 
+    /// <summary>Gets the 32-byte value of the verifier, in place.</summary>
+    internal ReadOnlySpan<byte> VerifierValue => _verifierValue;
+
     /// <summary>Gets whether the token has an expiry date.</summary>
     internal bool HasExpiry => _expiresAtUtcTicks != NoExpiry;
 

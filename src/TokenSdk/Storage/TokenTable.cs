@@ -1,4 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 
 namespace TokenSdk.Storage;
 
@@ -15,6 +18,14 @@ namespace TokenSdk.Storage;
 internal sealed class TokenTable
 {
     private const int MinimumCapacity = 16;
+    private const int ClientIdLength = 24;
+
+    private static readonly ulong s_key0 = RandomKey();
+    private static readonly ulong s_key1 = RandomKey();
+    private static readonly ulong s_key2 = RandomKey();
+    private static readonly ulong s_key3 = RandomKey();
+    private static readonly ulong s_key4 = RandomKey();
+    private static readonly ulong s_key5 = RandomKey();
 
     private readonly Lock _writeLock = new();
     private object?[] _slots = new object?[MinimumCapacity];
@@ -167,8 +178,32 @@ internal sealed class TokenTable
         }
     }
 
-    // Randomized per process (Marvin), so no one can choose client ids that collide.
-    private static int Hash(ReadOnlySpan<char> clientId) => string.GetHashCode(clientId);
+    // Keyed with random values per process, so no one can choose client ids that collide. A client id (24 characters,
+    // 48 bytes) takes NH, the universal hash of UMAC: three independent 64x64-bit products of the words plus keys,
+    // summed and mixed. A few nanoseconds, where the general randomized string hash (Marvin) takes about 25.
+    // Anything of another length (never a valid client id) takes Marvin.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int Hash(ReadOnlySpan<char> clientId)
+    {
+        if (clientId.Length != ClientIdLength)
+        {
+            return string.GetHashCode(clientId);
+        }
+
+        ref byte words = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(clientId));
+        ulong high = Math.BigMul(Word(ref words, 0) + s_key0, Word(ref words, 1) + s_key1, out ulong low)
+            + Math.BigMul(Word(ref words, 2) + s_key2, Word(ref words, 3) + s_key3, out ulong low1)
+            + Math.BigMul(Word(ref words, 4) + s_key4, Word(ref words, 5) + s_key5, out ulong low2);
+        ulong hash = high ^ (low + low1 + low2);
+
+        // The finalizer of MurmurHash3: every input bit reaches the low bits that pick the slot.
+        hash ^= hash >> 33;
+        hash *= 0xFF51AFD7ED558CCDUL;
+        hash ^= hash >> 33;
+        return (int)hash;
+
+        static ulong Word(ref byte words, int index) => Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref words, index * sizeof(ulong)));
+    }
 
     // The slot holding the client id (live or deleted), or the null slot where it would go.
     private static int Probe(object?[] slots, string clientId)
@@ -197,5 +232,12 @@ internal sealed class TokenTable
 
         // Readers pick up the new array whole; the old one is never written again.
         Volatile.Write(ref _slots, slots);
+    }
+
+    private static ulong RandomKey()
+    {
+        Span<byte> key = stackalloc byte[sizeof(ulong)];
+        RandomNumberGenerator.Fill(key);
+        return BitConverter.ToUInt64(key);
     }
 }

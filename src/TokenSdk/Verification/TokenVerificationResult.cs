@@ -11,13 +11,14 @@ public readonly struct TokenVerificationResult
 {
     private static readonly IReadOnlySet<string> s_noPermissions = FrozenSet<string>.Empty;
 
-    private TokenVerificationResult(VerificationStatus status, string? clientId, string? organizationId, Role? role, DateTimeOffset? expiresAt)
+    // The record found (if any) rather than copies of its values: the struct stays three words, cheap to return.
+    private readonly Storage.StoredToken? _record;
+
+    private TokenVerificationResult(VerificationStatus status, Storage.StoredToken? record, Role? role)
     {
         Status = status;
-        ClientId = clientId;
-        OrganizationId = organizationId;
+        _record = record;
         Role = role;
-        ExpiresAt = expiresAt;
     }
 
     /// <summary>Gets the outcome.</summary>
@@ -27,10 +28,10 @@ public readonly struct TokenVerificationResult
     public bool IsValid => Status == VerificationStatus.Valid && Role is not null;
 
     /// <summary>Gets the client id when a token record was found; otherwise <see langword="null"/>.</summary>
-    public string? ClientId { get; }
+    public string? ClientId => _record?.ClientId;
 
     /// <summary>Gets the organization of the token when a record was found; otherwise <see langword="null"/>.</summary>
-    public string? OrganizationId { get; }
+    public string? OrganizationId => _record?.OrganizationId;
 
     /// <summary>Gets the token's role when valid; otherwise <see langword="null"/>.</summary>
     public Role? Role { get; }
@@ -39,7 +40,7 @@ public readonly struct TokenVerificationResult
     public IReadOnlySet<string> Permissions => IsValid ? Role!.Permissions : s_noPermissions;
 
     /// <summary>Gets when the token expires, if it has an expiry date and a record was found.</summary>
-    public DateTimeOffset? ExpiresAt { get; }
+    public DateTimeOffset? ExpiresAt => _record?.ExpiresAt;
 
     /// <summary>Returns whether the token is valid and its role grants <paramref name="permission"/> (on some resource).</summary>
     /// <param name="permission">The permission name.</param>
@@ -68,11 +69,9 @@ public readonly struct TokenVerificationResult
         ? $"{Status} (client {ClientId}, organization {OrganizationId}, role {Role!.Name})"
         : ClientId is null ? Status.ToString() : $"{Status} (client {ClientId})";
 
-    internal static TokenVerificationResult Failed(VerificationStatus status) => new(status, null, null, null, null);
+    internal static TokenVerificationResult Failed(VerificationStatus status) => new(status, null, null);
 
-    internal static TokenVerificationResult Failed(VerificationStatus status, Storage.StoredToken record) =>
-        new(status, record.ClientId, record.OrganizationId, null, record.ExpiresAt);
+    internal static TokenVerificationResult Failed(VerificationStatus status, Storage.StoredToken record) => new(status, record, null);
 
-    internal static TokenVerificationResult Valid(Storage.StoredToken record, Role role) =>
-        new(VerificationStatus.Valid, record.ClientId, record.OrganizationId, role, record.ExpiresAt);
+    internal static TokenVerificationResult Valid(Storage.StoredToken record, Role role) => new(VerificationStatus.Valid, record, role);
 }

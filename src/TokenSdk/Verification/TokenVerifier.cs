@@ -108,12 +108,12 @@ public sealed class TokenVerifier : ITokenVerifier
             return TokenVerificationResult.Failed(VerificationStatus.UnknownClient);
         }
 
-        switch (_hasher.Check(record.Verifier, tokenHash))
+        switch (_hasher.Check(record, tokenHash))
         {
             case VerifierCheck.Match:
                 break;
             case VerifierCheck.UnknownKey:
-                Log.VerifierKeyUnknown(_logger, record.ClientId, record.Verifier.KeyId);
+                Log.VerifierKeyUnknown(_logger, record.ClientId, record.Shared.KeyId);
                 return TokenVerificationResult.Failed(VerificationStatus.Mismatch, record);
             default:
                 return TokenVerificationResult.Failed(VerificationStatus.Mismatch, record);

@@ -137,6 +137,16 @@ public class Crc32CTests
     [InlineData(15)]
     [InlineData(16)]
     [InlineData(17)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(12)]
+    [InlineData(23)]
+    [InlineData(24)]
+    [InlineData(28)]
+    [InlineData(31)]
+    [InlineData(94)]
     [InlineData(98)]
     [InlineData(106)]
     [InlineData(300)]
@@ -159,13 +169,20 @@ public class Crc32CTests
     [InlineData(8)]
     [InlineData(15)]
     [InlineData(16)]
+    [InlineData(31)]
+    [InlineData(32)]
+    [InlineData(39)]
     [InlineData(40)]
+    [InlineData(43)]
+    [InlineData(44)]
+    [InlineData(46)]
     public void TryComputeAscii_NonAsciiAnywhere_ReturnsFalse(int position)
     {
-        // Arrange: 41 characters (two vector blocks and a scalar tail) with one above 0x7F; 0x100 would narrow to 0x00.
+        // Arrange: 47 characters (two 16-character blocks, one 8-character step, one 4-character step and three single
+        // characters) with one above 0x7F; 0x100 would narrow to 0x00.
         foreach (char bad in new[] { '\u0080', '\u00FF', '\u0100', '\u2028', '\uFFFF' })
         {
-            char[] chars = Enumerable.Repeat('a', 41).ToArray();
+            char[] chars = Enumerable.Repeat('a', 47).ToArray();
             chars[position] = bad;
 
             // Act
@@ -174,5 +191,23 @@ public class Crc32CTests
             // Assert
             Assert.False(ok, $"U+{(int)bad:X4} at {position}");
         }
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(5, 2)]
+    [InlineData(5, 4)]
+    [InlineData(7, 6)]
+    public void TryComputeAscii_NonAsciiInTextShorterThanAVector_ReturnsFalse(int length, int position)
+    {
+        // Arrange: too short for the vector path; only the 4-character and single-character steps run.
+        char[] chars = Enumerable.Repeat('a', length).ToArray();
+        chars[position] = '\u0100';
+
+        // Act
+        bool ok = Crc32C.TryComputeAscii(chars, out _);
+
+        // Assert
+        Assert.False(ok);
     }
 }

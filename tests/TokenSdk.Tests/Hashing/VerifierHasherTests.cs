@@ -170,10 +170,32 @@ public class VerifierHasherTests
         var hasher = new VerifierHasher(new HashingOptions());
 
         // Act
-        VerifierCheck check = hasher.Check(default, new byte[32]);
+        VerifierCheck check = hasher.Check(default(StoredVerifier), new byte[32]);
 
         // Assert
         Assert.Equal(VerifierCheck.UnknownKey, check);
+    }
+
+    [Theory]
+    [InlineData("sha256")]
+    [InlineData("hmac")]
+    public void Check_Record_AgreesWithCheckingItsVerifier(string algorithm)
+    {
+        // Arrange: the verifier read in place from a record, as verification does.
+        VerifierHasher hasher = CreateHasher(algorithm);
+        byte[] t = RandomNumberGenerator.GetBytes(32);
+        var record = new TokenSdk.Storage.StoredToken(new string('a', 24), "org", "role", hasher.Create(t), DateTimeOffset.UnixEpoch);
+        byte[] other = RandomNumberGenerator.GetBytes(32);
+
+        // Act
+        VerifierCheck right = hasher.Check(record, t);
+        VerifierCheck wrong = hasher.Check(record, other);
+
+        // Assert
+        Assert.Equal(VerifierCheck.Match, right);
+        Assert.Equal(hasher.Check(record.Verifier, t), right);
+        Assert.Equal(VerifierCheck.Mismatch, wrong);
+        Assert.Equal(hasher.Check(record.Verifier, other), wrong);
     }
 
     [Fact]

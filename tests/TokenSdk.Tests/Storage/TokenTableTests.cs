@@ -55,6 +55,61 @@ public class TokenTableTests
         Assert.DoesNotContain(table.EnumerateLive(), r => r.ClientId == records[0].ClientId);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(22)]
+    public void Hash_IdsDifferingInTwoLetters_SpreadOverSlotsLikeRandomValues(int position)
+    {
+        // Arrange: 52 x 52 ids alike but for two adjacent letters, at the start, the middle or the end.
+        const string Letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        char[] id = Enumerable.Repeat('q', 24).ToArray();
+        var slots = new HashSet<int>();
+        int count = 0;
+
+        // Act: the slot each would take in a table of 4,096 slots.
+        foreach (char first in Letters)
+        {
+            foreach (char second in Letters)
+            {
+                id[position] = first;
+                id[position + 1] = second;
+                slots.Add(TokenTable.Hash(id) & 4095);
+                count++;
+            }
+        }
+
+        // Assert: 2,704 random values over 4,096 slots take about 1,980 distinct slots (4,096 x (1 - e^(-2704/4096)),
+        // give or take 20); a weak hash takes far fewer.
+        Assert.Equal(2704, count);
+        Assert.InRange(slots.Count, 1850, 2704);
+    }
+
+    [Fact]
+    public void TryAdd_IdsAlikeButForOneLetter_AreAllFound()
+    {
+        // Arrange
+        var table = new TokenTable();
+        StoredToken template = NewRecord();
+        StoredToken[] records = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+            .SelectMany(letter => Enumerable.Range(0, 24).Select(position =>
+            {
+                char[] id = Enumerable.Repeat('m', 24).ToArray();
+                id[position] = letter;
+                return new string(id);
+            }))
+            .Distinct(StringComparer.Ordinal)
+            .Select(id => new StoredToken(id, template.OrganizationId, template.RoleId, template.Verifier, template.CreatedAt))
+            .ToArray();
+
+        // Act
+        bool[] added = [.. records.Select(table.TryAdd)];
+
+        // Assert
+        Assert.All(added, Assert.True);
+        Assert.All(records, record => Assert.True(table.TryGet(record.ClientId, out StoredToken? found) && ReferenceEquals(record, found)));
+    }
+
     [Fact]
     public void TryGet_UnknownOrWrongLengthId_ReturnsFalse()
     {
