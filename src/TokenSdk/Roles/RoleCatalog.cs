@@ -93,6 +93,12 @@ public sealed class RoleCatalog : IRoleCatalog
         return false;
     }
 
+    /// <summary>
+    /// Finds a role among the default and configured custom roles only, never asking the role sources: such a role
+    /// is the same instance for the catalog's lifetime, so a caller may keep it.
+    /// </summary>
+    internal bool TryGetFixedRole(string id, [NotNullWhen(true)] out Role? role) => _byId.TryGetValue(id, out role);
+
     /// <inheritdoc/>
     public Role? FindRole(string idOrName)
     {

@@ -28,6 +28,13 @@ internal sealed class SharedTokenFields : IEquatable<SharedTokenFields>
 
     public TimeSpan CreatedAtOffset { get; }
 
+    /// <summary>
+    /// Gets or sets the role a verifier last resolved for <see cref="RoleId"/>, with the catalog it came from: tokens
+    /// of a role share this instance, so verification resolves the role once rather than per request. Only roles that
+    /// never change for their catalog's lifetime are kept here (see <see cref="Roles.RoleCatalog"/>).
+    /// </summary>
+    public ResolvedRole? ResolvedRole { get; set; }
+
     /// <summary>Gets the pool that holds this instance, if any: a record already using it needs no lookup there.</summary>
     public SharedTokenFieldsPool? Pool { get; private set; }
 
@@ -115,3 +122,8 @@ internal sealed class SharedTokenFieldsPool
         }
     }
 }
+
+/// <summary>A role resolved by a catalog: one immutable pair, so readers never see one catalog's role with another.</summary>
+/// <param name="Catalog">The catalog that resolved it.</param>
+/// <param name="Role">The role.</param>
+internal sealed record ResolvedRole(Roles.IRoleCatalog Catalog, Roles.Role Role);

@@ -125,13 +125,33 @@ public sealed class TokenVerifier : ITokenVerifier
             return TokenVerificationResult.Failed(VerificationStatus.Expired, record);
         }
 
-        if (!_roles.TryGetRole(record.RoleId, out Role? role))
+        Role? role = ResolveRole(record);
+        if (role is null)
         {
             Log.RoleNotFound(_logger, record.ClientId, record.RoleId);
             return TokenVerificationResult.Failed(VerificationStatus.RoleNotFound, record);
         }
 
         return TokenVerificationResult.Valid(record, role);
+    }
+
+    // The records of a role share one SharedTokenFields: a default or configured role (fixed for the catalog's
+    // lifetime) is looked up once and kept there; a role from a role source is looked up every time, as it may change.
+    private Role? ResolveRole(StoredToken record)
+    {
+        SharedTokenFields shared = record.Shared;
+        if (shared.ResolvedRole is { } resolved && ReferenceEquals(resolved.Catalog, _roles))
+        {
+            return resolved.Role;
+        }
+
+        if (_roles is RoleCatalog catalog && catalog.TryGetFixedRole(shared.RoleId, out Role? fixedRole))
+        {
+            shared.ResolvedRole = new ResolvedRole(catalog, fixedRole);
+            return fixedRole;
+        }
+
+        return _roles.TryGetRole(shared.RoleId, out Role? role) ? role : null;
     }
 
     private TokenVerificationResult Report(TokenVerificationResult result, string? token)

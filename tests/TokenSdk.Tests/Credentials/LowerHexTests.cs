@@ -10,7 +10,9 @@ public class LowerHexTests
     [InlineData(4)]
     [InlineData(16)]
     [InlineData(32)]
+    [InlineData(48)]
     [InlineData(64)]
+    [InlineData(128)]
     public void TryDecode_RandomBytes_RoundTripsThroughLowercaseHex(int length)
     {
         for (int round = 0; round < 200; round++)
