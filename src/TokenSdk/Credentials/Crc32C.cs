@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace TokenSdk.Credentials;
 
@@ -21,10 +22,13 @@ internal static class Crc32C
     /// </summary>
     public static bool TryComputeAscii(ReadOnlySpan<char> text, out uint crc)
     {
-        uint state = uint.MaxValue;
+        // The state is carried as 64 bits: the 8-byte crc32 instruction takes and returns it so, and a 32-bit state
+        // would cost a zero-extending move on the chain of dependent steps at every one of them.
+        ulong state = uint.MaxValue;
         ref ushort start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         int i = 0;
-        if (Vector128.IsHardwareAccelerated && BitConverter.IsLittleEndian && text.Length >= 8)
+        ulong nonAsciiBits = 0;
+        if (Vector128.IsHardwareAccelerated && BitConverter.IsLittleEndian)
         {
             Vector128<ushort> nonAscii = Vector128<ushort>.Zero;
             for (; i <= text.Length - 16; i += 16)
@@ -33,42 +37,39 @@ internal static class Crc32C
                 Vector128<ushort> upper = Vector128.LoadUnsafe(ref start, (nuint)(i + 8));
                 nonAscii |= lower | upper;
                 Vector128<ulong> bytes = Vector128.Narrow(lower, upper).AsUInt64();
-                state = BitOperations.Crc32C(state, bytes.GetElement(0));
-                state = BitOperations.Crc32C(state, bytes.GetElement(1));
+                state = Step(state, bytes.GetElement(0));
+                state = Step(state, bytes.GetElement(1));
             }
 
-            // Eight characters left or more: one more 8-byte step rather than eight 1-byte ones (each is a dependent
+            // Eight characters left or more: one more 8-byte step rather than eight 1-byte ones (each a dependent
             // crc32 instruction of the same latency).
             if (i <= text.Length - 8)
             {
                 Vector128<ushort> last = Vector128.LoadUnsafe(ref start, (nuint)i);
                 nonAscii |= last;
-                state = BitOperations.Crc32C(state, Vector128.Narrow(last, last).AsUInt64().ToScalar());
+                state = Step(state, Vector128.Narrow(last, last).AsUInt64().ToScalar());
                 i += 8;
             }
 
-            if ((nonAscii & Vector128.Create((ushort)0xFF80)) != Vector128<ushort>.Zero)
+            // Four characters left or more: one 4-byte step.
+            if (i <= text.Length - 4)
             {
-                crc = 0;
-                return false;
+                ulong four = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref start, i)));
+                nonAsciiBits |= four;
+                Vector128<ushort> chars = Vector128.CreateScalarUnsafe(four).AsUInt16();
+                state = BitOperations.Crc32C((uint)state, Vector128.Narrow(chars, chars).AsUInt32().ToScalar());
+                i += 4;
             }
+
+            nonAsciiBits |= (nonAscii | Vector128.Shuffle(nonAscii, Vector128.Create((ushort)4, 5, 6, 7, 0, 1, 2, 3))).AsUInt64().ToScalar();
         }
 
-        // Four characters (one 64-bit read) at a time, packed into the four bytes of one 4-byte step.
-        ulong nonAsciiBits = 0;
-        for (; BitConverter.IsLittleEndian && i <= text.Length - 4; i += 4)
-        {
-            ulong four = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref start, i)));
-            nonAsciiBits |= four;
-            uint packed = (uint)(four & 0xFF) | (uint)((four >> 8) & 0xFF00) | (uint)((four >> 16) & 0xFF_0000) | (uint)((four >> 24) & 0xFF00_0000);
-            state = BitOperations.Crc32C(state, packed);
-        }
-
+        uint state32 = (uint)state;
         for (; i < text.Length; i++)
         {
             char c = text[i];
             nonAsciiBits |= c;
-            state = BitOperations.Crc32C(state, (byte)c);
+            state32 = BitOperations.Crc32C(state32, (byte)c);
         }
 
         if ((nonAsciiBits & 0xFF80_FF80_FF80_FF80UL) != 0)
@@ -77,9 +78,13 @@ internal static class Crc32C
             return false;
         }
 
-        crc = ~state;
+        crc = ~state32;
         return true;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Step(ulong state, ulong data) =>
+        Sse42.X64.IsSupported ? Sse42.X64.Crc32(state, data) : BitOperations.Crc32C((uint)state, data);
 
     private static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
