@@ -5,9 +5,15 @@ using BenchmarkDotNet.Running;
 // One group:          dotnet run -c Release --project benchmarks/TokenSdk.Benchmarks -- --filter '*Verification*'
 // Smoke (CI, fast):   dotnet run -c Release --project benchmarks/TokenSdk.Benchmarks -- --filter '*' --job dry --inProcess
 // Memory per stored token and file store open time: dotnet run -c Release --project benchmarks/TokenSdk.Benchmarks -- footprint
+// Floor and verification side by side (ratios on a noisy machine): dotnet run -c Release --project benchmarks/TokenSdk.Benchmarks -- paired
 if (args is ["footprint", ..])
 {
     return TokenSdk.Benchmarks.Footprint.Run();
+}
+
+if (args is ["paired", ..])
+{
+    return TokenSdk.Benchmarks.PairedRun.Run(args);
 }
 
 IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

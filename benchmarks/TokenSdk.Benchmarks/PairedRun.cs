@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace TokenSdk.Benchmarks;
+
+/// <summary>
+/// The floor and each verification measured side by side in one process, in alternating batches, and compared round by
+/// round: on a shared machine whose speed drifts from minute to minute, the ratio of two measurements taken a few
+/// milliseconds apart holds where the ratio of two BenchmarkDotNet runs taken minutes apart does not.
+/// </summary>
+/// <remarks>
+/// Runs the very methods of <see cref="VerificationBenchmarks"/>, on the same setup. Each round times one batch of
+/// every case in turn; a case's ratio for the round is its time per operation over the floor's in that round. The
+/// table shows the median over the rounds, and the 10th and 90th percentiles of the ratio.
+/// </remarks>
+internal static class PairedRun
+{
+    private const int WarmupRounds = 5;
+
+    public static int Run(string[] args)
+    {
+        bool smoke = StoreFiller.Smoke;
+        int rounds = smoke ? 2 : ReadOption(args, "--rounds", 60);
+        int batch = smoke ? 50 : ReadOption(args, "--batch", 20_000);
+
+        Console.WriteLine($"# Floor and verification side by side: {rounds} rounds of {batch:N0} operations per case, alternating");
+        Console.WriteLine();
+        Console.WriteLine($"{Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine();
+        Console.WriteLine("| Tokens in store | Case | Median time | Ratio to floor (median) | Ratio, 10th-90th percentile |");
+        Console.WriteLine("|---:|---|---:|---:|---:|");
+
+        foreach (int size in VerificationBenchmarks.Sizes)
+        {
+            var benchmarks = new VerificationBenchmarks { StoreSize = size };
+            benchmarks.Setup();
+            try
+            {
+                (string Name, Func<int> Operation)[] cases =
+                [
+                    ("Floor: SHA-256(32 B) + lookup + compare", () => benchmarks.Floor() ? 1 : 0),
+                    ("TokenSdk: checksummed token", () => (int)benchmarks.VerifyChecksummed()),
+                    ("TokenSdk: Astra token", () => (int)benchmarks.VerifyAstra()),
+                    ("TokenSdk: clientId + secret", () => (int)benchmarks.VerifyClientSecret()),
+                ];
+                Measure(size, cases, rounds, batch);
+            }
+            finally
+            {
+                benchmarks.Cleanup();
+            }
+        }
+
+        return 0;
+    }
+
+    private static void Measure(int size, (string Name, Func<int> Operation)[] cases, int rounds, int batch)
+    {
+        var times = cases.Select(_ => new List<double>()).ToArray();
+        int sink = 0;
+        for (int round = 0; round < WarmupRounds + rounds; round++)
+        {
+            for (int c = 0; c < cases.Length; c++)
+            {
+                Func<int> operation = cases[c].Operation;
+                long start = Stopwatch.GetTimestamp();
+                for (int i = 0; i < batch; i++)
+                {
+                    sink += operation();
+                }
+
+                double nanoseconds = Stopwatch.GetElapsedTime(start).TotalNanoseconds / batch;
+                if (round >= WarmupRounds)
+                {
+                    times[c].Add(nanoseconds);
+                }
+            }
+        }
+
+        GC.KeepAlive(sink);
+        for (int c = 0; c < cases.Length; c++)
+        {
+            List<double> ratios = [.. times[c].Zip(times[0], (time, floor) => time / floor).Order()];
+            List<double> sorted = [.. times[c].Order()];
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"| {size:N0} | {cases[c].Name} | {Percentile(sorted, 0.5):N1} ns | {Percentile(ratios, 0.5):F3}x | {Percentile(ratios, 0.1):F3}x-{Percentile(ratios, 0.9):F3}x |"));
+        }
+    }
+
+    private static double Percentile(List<double> sorted, double fraction) => sorted[(int)Math.Round(fraction * (sorted.Count - 1))];
+
+    private static int ReadOption(string[] args, string name, int fallback)
+    {
+        int index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out int value) && value > 0
+            ? value
+            : fallback;
+    }
+}
