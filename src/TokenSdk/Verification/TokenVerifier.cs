@@ -135,8 +135,9 @@ public sealed class TokenVerifier : ITokenVerifier
         return TokenVerificationResult.Valid(record, role);
     }
 
-    // The records of a role share one SharedTokenFields: a default or configured role (fixed for the catalog's
-    // lifetime) is looked up once and kept there; a role from a role source is looked up every time, as it may change.
+    // The records of a role in a store share one SharedTokenFields: a default or configured role (fixed for the
+    // catalog's lifetime) is looked up once and kept there; a role from a role source is looked up every time, as it
+    // may change.
     private Role? ResolveRole(StoredToken record)
     {
         SharedTokenFields shared = record.Shared;
@@ -147,7 +148,12 @@ public sealed class TokenVerifier : ITokenVerifier
 
         if (_roles is RoleCatalog catalog && catalog.TryGetFixedRole(shared.RoleId, out Role? fixedRole))
         {
-            shared.ResolvedRole = new ResolvedRole(catalog, fixedRole);
+            // Only fields a store shares between records (pooled) are worth the one allocation.
+            if (shared.Pool is not null)
+            {
+                shared.ResolvedRole = new ResolvedRole(catalog, fixedRole);
+            }
+
             return fixedRole;
         }
 

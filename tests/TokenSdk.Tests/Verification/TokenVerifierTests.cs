@@ -327,6 +327,31 @@ public class TokenVerifierTests
     }
 
     [Fact]
+    public async Task VerifyAsync_TwoCatalogsOverOneStore_EachResolvesItsOwnRole()
+    {
+        // Arrange: one store, two verifiers whose catalogs define the same role id with different permissions.
+        var store = new InMemoryTokenStore();
+        var narrow = new Role("reporting", "Reporting", [Permissions.DbTableSelect]);
+        var wide = new Role("reporting", "Reporting", [Permissions.DbTableSelect, Permissions.DbTableModify]);
+        var issuing = new TokenFixture(roles: new RoleCatalog([narrow]), store: store);
+        GeneratedToken token = await issuing.IssueAsync(narrow);
+        var narrowVerifier = new TokenVerifier(store, new RoleCatalog([narrow]));
+        var wideVerifier = new TokenVerifier(store, new RoleCatalog([wide]));
+
+        // Act: alternate, so a role kept from one catalog would show up in the other's result.
+        var results = new List<(bool Narrow, bool Wide)>();
+        for (int i = 0; i < 3; i++)
+        {
+            results.Add((
+                (await narrowVerifier.VerifyAsync(token.Token, Ct)).HasPermission(Permissions.DbTableModify),
+                (await wideVerifier.VerifyAsync(token.Token, Ct)).HasPermission(Permissions.DbTableModify)));
+        }
+
+        // Assert
+        Assert.All(results, r => Assert.Equal((false, true), r));
+    }
+
+    [Fact]
     public async Task VerifyAsync_PepperRotation_OldTokensKeepVerifyingWhileTheirPepperIsKept()
     {
         string key1 = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
