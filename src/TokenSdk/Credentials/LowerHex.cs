@@ -55,19 +55,8 @@ internal static class LowerHex
             Vector256<ushort> c3 = Vector256.LoadUnsafe(ref source, (nuint)(i + 48));
             wide |= c0 | c1 | c2 | c3;
 
-            Vector256<byte> first = Vector256.Narrow(c0, c1);
-            Vector256<byte> second = Vector256.Narrow(c2, c3);
-            Vector256<byte> firstDigit = first - Vector256.Create((byte)'0');
-            Vector256<byte> secondDigit = second - Vector256.Create((byte)'0');
-            Vector256<byte> firstIsDigit = Vector256.LessThan(firstDigit, Vector256.Create((byte)10));
-            Vector256<byte> secondIsDigit = Vector256.LessThan(secondDigit, Vector256.Create((byte)10));
-            Vector256<byte> firstIsLetter = Vector256.LessThan(first - Vector256.Create((byte)'a'), Vector256.Create((byte)6));
-            Vector256<byte> secondIsLetter = Vector256.LessThan(second - Vector256.Create((byte)'a'), Vector256.Create((byte)6));
-            invalid |= ~(firstIsDigit | firstIsLetter) | ~(secondIsDigit | secondIsLetter);
-
-            // '0'-'9' are 0x30-0x39 and 'a'-'f' 0x61-0x66: the low four bits, plus 9 for a letter.
-            Vector256<byte> firstNibbles = (first & Vector256.Create((byte)0x0F)) + (firstIsLetter & Vector256.Create((byte)9));
-            Vector256<byte> secondNibbles = (second & Vector256.Create((byte)0x0F)) + (secondIsLetter & Vector256.Create((byte)9));
+            Vector256<byte> firstNibbles = Nibbles(Vector256.Narrow(c0, c1), ref invalid);
+            Vector256<byte> secondNibbles = Nibbles(Vector256.Narrow(c2, c3), ref invalid);
             Vector256.Narrow(Pairs(firstNibbles), Pairs(secondNibbles)).StoreUnsafe(ref target, (nuint)(i / 2));
         }
 
@@ -114,6 +103,15 @@ internal static class LowerHex
     {
         Vector128<ushort> lanes = nibbles.AsUInt16();
         return ((lanes & Vector128.Create((ushort)0x0F)) << 4) | (lanes >>> 8);
+    }
+
+    // '0'-'9' are 0x30-0x39 and 'a'-'f' 0x61-0x66: the low four bits, plus 9 for a letter; anything else is flagged.
+    private static Vector256<byte> Nibbles(Vector256<byte> chars, ref Vector256<byte> invalid)
+    {
+        Vector256<byte> isDigit = Vector256.LessThan(chars - Vector256.Create((byte)'0'), Vector256.Create((byte)10));
+        Vector256<byte> isLetter = Vector256.LessThan(chars - Vector256.Create((byte)'a'), Vector256.Create((byte)6));
+        invalid |= ~(isDigit | isLetter);
+        return (chars & Vector256.Create((byte)0x0F)) + (isLetter & Vector256.Create((byte)9));
     }
 
     private static Vector256<ushort> Pairs(Vector256<byte> nibbles)

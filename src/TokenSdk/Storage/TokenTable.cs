@@ -18,7 +18,6 @@ namespace TokenSdk.Storage;
 internal sealed class TokenTable
 {
     private const int MinimumCapacity = 16;
-    private const int ClientIdLength = 24;
 
     private static readonly ulong s_key0 = RandomKey();
     private static readonly ulong s_key1 = RandomKey();
@@ -185,7 +184,7 @@ internal sealed class TokenTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int Hash(ReadOnlySpan<char> clientId)
     {
-        if (clientId.Length != ClientIdLength)
+        if (clientId.Length != Credentials.CredentialGenerator.ClientIdLength)
         {
             return string.GetHashCode(clientId);
         }
