@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace TokenSdk.Credentials;
 
 /// <summary>
@@ -39,21 +43,42 @@ public sealed class AstraTokenFormat : ITokenFormat
     public bool TryParse(ReadOnlySpan<char> token, out ReadOnlySpan<char> clientId, Span<byte> tokenHash)
     {
         clientId = default;
-        if (token.Length != TokenLength
-            || tokenHash.Length < 32
-            || !token.StartsWith(Prefix, StringComparison.Ordinal)
-            || token[HashStart - 1] != ':')
+        if (token.Length != TokenLength || tokenHash.Length < 32)
         {
             return false;
         }
 
-        ReadOnlySpan<char> id = token.Slice(ClientIdStart, CredentialGenerator.ClientIdLength);
-        if (!CredentialGenerator.IsClientId(id) || !LowerHex.TryDecode(token[HashStart..], tokenHash[..32]))
+        bool parsed = Vector256.IsHardwareAccelerated && BitConverter.IsLittleEndian
+            ? TryParseVector256(token, tokenHash)
+            : TryParsePortable(token, tokenHash);
+        if (!parsed)
         {
+            // Whatever was decoded before the token was found malformed is not T.
+            tokenHash[..32].Clear();
             return false;
         }
 
-        clientId = id;
+        clientId = token.Slice(ClientIdStart, CredentialGenerator.ClientIdLength);
         return true;
+    }
+
+    // A token of the right length: the prefix, the letters, the ':' and the 64 hex digits.
+    internal static bool TryParsePortable(ReadOnlySpan<char> token, Span<byte> tokenHash) =>
+        token.StartsWith(Prefix, StringComparison.Ordinal)
+        && token[HashStart - 1] == ':'
+        && CredentialGenerator.IsClientId(token.Slice(ClientIdStart, CredentialGenerator.ClientIdLength))
+        && LowerHex.TryDecode(token[HashStart..], tokenHash[..32]);
+
+    // The same side by side in 256-bit vectors, one branch at the end.
+    internal static bool TryParseVector256(ReadOnlySpan<char> token, Span<byte> tokenHash)
+    {
+        ref ushort source = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(token));
+        Vector256<ushort> wide = Vector256<ushort>.Zero;
+        Vector256<byte> invalid = Vector256<byte>.Zero;
+        LowerHex.Decode64(ref Unsafe.Add(ref source, HashStart), ref MemoryMarshal.GetReference(tokenHash), ref wide, ref invalid);
+        return (Vector128.LoadUnsafe(ref source) == Vector128.Create((ushort)'A', 's', 't', 'r', 'a', 'C', 'S', ':'))
+            & (Unsafe.Add(ref source, HashStart - 1) == ':')
+            & CredentialGenerator.AreLetters24(ref Unsafe.Add(ref source, ClientIdStart))
+            & (((wide & Vector256.Create((ushort)0xFF80)) | invalid.AsUInt16()) == Vector256<ushort>.Zero);
     }
 }

@@ -82,11 +82,13 @@ internal static class Crc32C
         return true;
     }
 
+    /// <summary>One 8-byte step of the CRC-32C state, kept in 64 bits (see <see cref="TryComputeAscii"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Step(ulong state, ulong data) =>
+    internal static ulong Step(ulong state, ulong data) =>
         Sse42.X64.IsSupported ? Sse42.X64.Crc32(state, data) : BitOperations.Crc32C((uint)state, data);
 
-    private static uint Append(uint crc, ReadOnlySpan<byte> data)
+    /// <summary>Continues the CRC-32C state <paramref name="crc"/> (not inverted: start from <see cref="uint.MaxValue"/>, invert at the end) over <paramref name="data"/>.</summary>
+    internal static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
         while (data.Length >= 8)
         {

@@ -49,18 +49,29 @@ internal static class LowerHex
         Vector256<byte> invalid = Vector256<byte>.Zero;
         for (int i = 0; i < hex.Length; i += 64)
         {
-            Vector256<ushort> c0 = Vector256.LoadUnsafe(ref source, (nuint)i);
-            Vector256<ushort> c1 = Vector256.LoadUnsafe(ref source, (nuint)(i + 16));
-            Vector256<ushort> c2 = Vector256.LoadUnsafe(ref source, (nuint)(i + 32));
-            Vector256<ushort> c3 = Vector256.LoadUnsafe(ref source, (nuint)(i + 48));
-            wide |= c0 | c1 | c2 | c3;
-
-            Vector256<byte> firstNibbles = Nibbles(Vector256.Narrow(c0, c1), ref invalid);
-            Vector256<byte> secondNibbles = Nibbles(Vector256.Narrow(c2, c3), ref invalid);
-            Vector256.Narrow(Pairs(firstNibbles), Pairs(secondNibbles)).StoreUnsafe(ref target, (nuint)(i / 2));
+            Decode64(ref Unsafe.Add(ref source, i), ref Unsafe.Add(ref target, i / 2), ref wide, ref invalid);
         }
 
         return ((wide & Vector256.Create((ushort)0xFF80)) | invalid.AsUInt16()) == Vector256<ushort>.Zero;
+    }
+
+    /// <summary>
+    /// Decodes the 64 characters at <paramref name="source"/> into the 32 bytes at <paramref name="target"/> (256-bit
+    /// vectors only). Nothing is checked here: the characters are OR-ed into <paramref name="wide"/> (any bit of 0xFF80
+    /// set means non-ASCII) and a lane of <paramref name="invalid"/> is set for anything else not a lowercase hex digit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Decode64(ref ushort source, ref byte target, ref Vector256<ushort> wide, ref Vector256<byte> invalid)
+    {
+        Vector256<ushort> c0 = Vector256.LoadUnsafe(ref source);
+        Vector256<ushort> c1 = Vector256.LoadUnsafe(ref source, 16);
+        Vector256<ushort> c2 = Vector256.LoadUnsafe(ref source, 32);
+        Vector256<ushort> c3 = Vector256.LoadUnsafe(ref source, 48);
+        wide |= c0 | c1 | c2 | c3;
+
+        Vector256<byte> firstNibbles = Nibbles(Vector256.Narrow(c0, c1), ref invalid);
+        Vector256<byte> secondNibbles = Nibbles(Vector256.Narrow(c2, c3), ref invalid);
+        Vector256.Narrow(Pairs(firstNibbles), Pairs(secondNibbles)).StoreUnsafe(ref target);
     }
 
     // Validates and decodes 32 characters into 16 bytes per step, in one pass.
@@ -106,6 +117,7 @@ internal static class LowerHex
     }
 
     // '0'-'9' are 0x30-0x39 and 'a'-'f' 0x61-0x66: the low four bits, plus 9 for a letter; anything else is flagged.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<byte> Nibbles(Vector256<byte> chars, ref Vector256<byte> invalid)
     {
         Vector256<byte> isDigit = Vector256.LessThan(chars - Vector256.Create((byte)'0'), Vector256.Create((byte)10));

@@ -97,6 +97,61 @@ public class AstraTokenFormatTests
     }
 
     [Fact]
+    public void TryParse_VectorizedAndPortablePaths_AgreeOnEveryInput()
+    {
+        // Arrange: valid tokens, and hostile inputs of the token's length around one (the only ones either path sees).
+        List<string> tokens = [.. Enumerable.Range(0, 200).Select(_ => AstraTokenFormat.Instance.Format(CredentialGenerator.NewClientId(), RandomNumberGenerator.GetBytes(32)))];
+        IEnumerable<string> inputs = tokens
+            .Concat(HostileTokenInputs.Around(tokens[0], checksummed: false))
+            .Where(t => t.Length == AstraTokenFormat.TokenLength);
+        List<string> disagreements = [];
+        int valid = 0;
+
+        // Act
+        foreach (string input in inputs)
+        {
+            byte[] portableHash = new byte[32];
+            byte[] vectorHash = new byte[32];
+            bool portable = AstraTokenFormat.TryParsePortable(input, portableHash);
+            bool vectorized = !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated
+                ? portable
+                : AstraTokenFormat.TryParseVector256(input, vectorHash);
+            valid += portable && Regex.IsMatch(input, AstraTokenFormat.RegexPattern) ? 1 : 0;
+            if (portable != vectorized || (portable && !portableHash.AsSpan().SequenceEqual(vectorHash)))
+            {
+                disagreements.Add($"{input}: portable {portable}, vectorized {vectorized}");
+            }
+        }
+
+        // Assert: exactly the generated tokens pass (the hostile inputs include random well-shaped ones only for
+        // checksummed formats), and the two paths never disagree.
+        Assert.Equal(tokens.Count, valid);
+        Assert.Empty(disagreements);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(10)]
+    [InlineData(32)]
+    [InlineData(96)]
+    public void TryParse_MalformedToken_LeavesNoDecodedBytesInTheDestination(int position)
+    {
+        // Arrange: a token with one character broken; the destination filled beforehand.
+        string token = AstraTokenFormat.Instance.Format(CredentialGenerator.NewClientId(), RandomNumberGenerator.GetBytes(32));
+        char[] broken = token.ToCharArray();
+        broken[position] = '!';
+        byte[] hash = Enumerable.Repeat((byte)0xAA, 32).ToArray();
+
+        // Act
+        bool parsed = AstraTokenFormat.Instance.TryParse(new string(broken), out ReadOnlySpan<char> clientId, hash);
+
+        // Assert: untouched (rejected before decoding) or cleared, never part of T.
+        Assert.False(parsed);
+        Assert.True(clientId.IsEmpty);
+        Assert.True(hash.All(b => b == 0xAA) || hash.All(b => b == 0), Convert.ToHexString(hash));
+    }
+
+    [Fact]
     public void TryParse_DestinationShorterThan32Bytes_ReturnsFalse()
     {
         // Arrange

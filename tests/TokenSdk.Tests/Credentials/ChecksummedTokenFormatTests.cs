@@ -327,6 +327,64 @@ public class ChecksummedTokenFormatTests
     }
 
     [Fact]
+    public void TryParseSuffix_VectorizedAndPortablePaths_AgreeOnEveryInput()
+    {
+        // Arrange: valid tokens, and hostile inputs of the suffix's length around one (the only ones either path sees).
+        const string Prefix = "tsdk";
+        uint prefixState = Crc32C.Append(uint.MaxValue, Encoding.ASCII.GetBytes(Prefix));
+        var format = new ChecksummedTokenFormat(Prefix);
+        List<string> tokens = [.. Enumerable.Range(0, 200).Select(_ => format.Format(CredentialGenerator.NewClientId(), RandomNumberGenerator.GetBytes(32)))];
+        IEnumerable<string> suffixes = tokens
+            .Concat(HostileTokenInputs.Around(tokens[0], checksummed: true))
+            .Where(t => t.Length == Prefix.Length + ChecksummedTokenFormat.SuffixLength && t.StartsWith(Prefix, StringComparison.Ordinal))
+            .Select(t => t[Prefix.Length..]);
+        List<string> disagreements = [];
+        int valid = 0;
+
+        // Act
+        foreach (string suffix in suffixes)
+        {
+            byte[] portableHash = new byte[32];
+            byte[] vectorHash = new byte[32];
+            bool portable = ChecksummedTokenFormat.TryParseSuffix(suffix, prefixState, portableHash);
+            bool vectorized = !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated
+                ? portable
+                : ChecksummedTokenFormat.TryParseSuffixVector256(suffix, prefixState, vectorHash);
+            valid += portable ? 1 : 0;
+            if (portable != vectorized || (portable && !portableHash.AsSpan().SequenceEqual(vectorHash)))
+            {
+                disagreements.Add($"{suffix}: portable {portable}, vectorized {vectorized}");
+            }
+        }
+
+        // Assert
+        Assert.Equal(tokens.Count, valid);
+        Assert.Empty(disagreements);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(10)]
+    [InlineData(40)]
+    [InlineData(101)]
+    public void TryParse_MalformedToken_LeavesNoDecodedBytesInTheDestination(int position)
+    {
+        // Arrange: a token with one character broken; the destination filled beforehand.
+        string token = ChecksummedTokenFormat.Default.Format(ClientId, RandomNumberGenerator.GetBytes(32));
+        char[] broken = token.ToCharArray();
+        broken[position] = '!';
+        byte[] hash = Enumerable.Repeat((byte)0xAA, 32).ToArray();
+
+        // Act
+        bool parsed = ChecksummedTokenFormat.Default.TryParse(new string(broken), out ReadOnlySpan<char> clientId, hash);
+
+        // Assert: untouched (rejected before decoding) or cleared, never part of T.
+        Assert.False(parsed);
+        Assert.True(clientId.IsEmpty);
+        Assert.True(hash.All(b => b == 0xAA) || hash.All(b => b == 0), Convert.ToHexString(hash));
+    }
+
+    [Fact]
     public void TryParse_DestinationShorterThan32Bytes_ReturnsFalse()
     {
         // Arrange

@@ -150,6 +150,34 @@ public class CredentialGeneratorTests
         Assert.False(valid);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(23)]
+    public void IsClientId_EveryCharacterAtAPosition_AcceptsExactlyTheAsciiLetters(int position)
+    {
+        // Arrange: all 65,536 UTF-16 units at one position of a valid id (the positions where the two overlapping
+        // vectors of the vectorized check start and end).
+        char[] id = "IFmJlTkNvptFzTDEQpQIEJud".ToCharArray();
+        List<int> wrong = [];
+
+        // Act
+        for (int c = 0; c <= char.MaxValue; c++)
+        {
+            id[position] = (char)c;
+            if (CredentialGenerator.IsClientId(id) != char.IsAsciiLetter((char)c))
+            {
+                wrong.Add(c);
+            }
+        }
+
+        // Assert
+        Assert.Empty(wrong);
+    }
+
     public static TheoryData<string> HashableSecrets => new()
     {
         "a",

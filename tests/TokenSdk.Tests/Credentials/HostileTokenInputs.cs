@@ -45,6 +45,15 @@ internal static class HostileTokenInputs
             }
         }
 
+        // The same character with high bits set: narrowed to a byte it would be the original (and so checksum the same).
+        foreach (int highBits in new[] { 0x0100, 0x7F00, 0x8000, 0xFF00 })
+        {
+            for (int i = 0; i < validToken.Length; i++)
+            {
+                yield return string.Concat(validToken.AsSpan(0, i), ((char)(validToken[i] | highBits)).ToString(), validToken.AsSpan(i + 1));
+            }
+        }
+
         for (int i = 0; i < validToken.Length - 1; i++)
         {
             // Same length (two UTF-16 units replaced), and one longer (inserted).
