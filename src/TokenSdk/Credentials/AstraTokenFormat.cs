@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace TokenSdk.Credentials;
 
@@ -48,8 +49,8 @@ public sealed class AstraTokenFormat : ITokenFormat
             return false;
         }
 
-        bool parsed = Vector256.IsHardwareAccelerated && BitConverter.IsLittleEndian
-            ? TryParseVector256(token, tokenHash)
+        bool parsed = Avx2.IsSupported
+            ? TryParseAvx2(token, tokenHash)
             : TryParsePortable(token, tokenHash);
         if (!parsed)
         {
@@ -70,15 +71,13 @@ public sealed class AstraTokenFormat : ITokenFormat
         && LowerHex.TryDecode(token[HashStart..], tokenHash[..32]);
 
     // The same side by side in 256-bit vectors, one branch at the end.
-    internal static bool TryParseVector256(ReadOnlySpan<char> token, Span<byte> tokenHash)
+    internal static bool TryParseAvx2(ReadOnlySpan<char> token, Span<byte> tokenHash)
     {
         ref ushort source = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(token));
-        Vector256<ushort> wide = Vector256<ushort>.Zero;
-        Vector256<byte> invalid = Vector256<byte>.Zero;
-        LowerHex.Decode64(ref Unsafe.Add(ref source, HashStart), ref MemoryMarshal.GetReference(tokenHash), ref wide, ref invalid);
+        Vector256<byte> invalid = LowerHex.Decode64(ref Unsafe.Add(ref source, HashStart), ref MemoryMarshal.GetReference(tokenHash));
         return (Vector128.LoadUnsafe(ref source) == Vector128.Create((ushort)'A', 's', 't', 'r', 'a', 'C', 'S', ':'))
             & (Unsafe.Add(ref source, HashStart - 1) == ':')
             & CredentialGenerator.AreLetters24(ref Unsafe.Add(ref source, ClientIdStart))
-            & (((wide & Vector256.Create((ushort)0xFF80)) | invalid.AsUInt16()) == Vector256<ushort>.Zero);
+            & (invalid == Vector256<byte>.Zero);
     }
 }

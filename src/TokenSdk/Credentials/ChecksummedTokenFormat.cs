@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace TokenSdk.Credentials;
 
@@ -141,8 +142,8 @@ public sealed class ChecksummedTokenFormat : ITokenFormat
         }
 
         ReadOnlySpan<char> suffix = token[prefixLength..];
-        bool parsed = Vector256.IsHardwareAccelerated && BitConverter.IsLittleEndian
-            ? TryParseSuffixVector256(suffix, _prefixStates[prefix], tokenHash)
+        bool parsed = Avx2.IsSupported
+            ? TryParseSuffixAvx2(suffix, _prefixStates[prefix], tokenHash)
             : TryParseSuffix(suffix, _prefixStates[prefix], tokenHash);
         if (!parsed)
         {
@@ -182,52 +183,53 @@ public sealed class ChecksummedTokenFormat : ITokenFormat
     }
 
     // The same in one pass over 256-bit vectors, without a branch until the end: the CRC-32C (12 dependent steps, the
-    // longest chain) runs beside the checks and the hex decoding.
-    internal static bool TryParseSuffixVector256(ReadOnlySpan<char> suffix, uint prefixState, Span<byte> tokenHash)
+    // longest chain) runs beside the checks and the hex decoding. Narrowing saturates (a character above 0xFF becomes
+    // 0xFF, one above 0x7FFF 0), so a non-ASCII character fails the check of its position like any other wrong one.
+    internal static bool TryParseSuffixAvx2(ReadOnlySpan<char> suffix, uint prefixState, Span<byte> tokenHash)
     {
         ref ushort source = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(suffix));
 
-        // Characters 0-95 narrowed to bytes (a character above 0x7F is caught through 'wide').
-        Vector256<ushort> w0 = Vector256.LoadUnsafe(ref source);
-        Vector256<ushort> w1 = Vector256.LoadUnsafe(ref source, 16);
-        Vector256<ushort> w2 = Vector256.LoadUnsafe(ref source, 32);
-        Vector256<ushort> w3 = Vector256.LoadUnsafe(ref source, 48);
-        Vector256<ushort> w4 = Vector256.LoadUnsafe(ref source, 64);
-        Vector256<ushort> w5 = Vector256.LoadUnsafe(ref source, 80);
-        Vector256<ushort> wide = w0 | w1 | w2 | w3 | w4 | w5;
-        Vector256<ulong> b0 = Vector256.Narrow(w0, w1).AsUInt64();
-        Vector256<ulong> b1 = Vector256.Narrow(w2, w3).AsUInt64();
-        Vector256<ulong> b2 = Vector256.Narrow(w4, w5).AsUInt64();
+        // Characters 0-95 as bytes. Packing works within 128-bit lanes: each vector holds the 8-byte groups of its 32
+        // characters in the order 0-7, 16-23, 8-15, 24-31.
+        Vector256<byte> head = Pack32(ref source);
+        Vector256<byte> middle = Pack32(ref Unsafe.Add(ref source, 32));
+        Vector256<byte> tail = Pack32(ref Unsafe.Add(ref source, 64));
 
-        // CRC-32C of characters 0-89: eleven 8-byte steps and one 2-byte step.
+        // CRC-32C of characters 0-89 (eleven 8-byte steps and one 2-byte step), its input read back from memory
+        // in character order: loads, where extracting from the vectors would compete with the packing for one port.
+        ref ulong h = ref Unsafe.As<Vector256<byte>, ulong>(ref head);
+        ref ulong m = ref Unsafe.As<Vector256<byte>, ulong>(ref middle);
+        ref ulong t = ref Unsafe.As<Vector256<byte>, ulong>(ref tail);
         ulong state = prefixState;
-        state = Crc32C.Step(state, b0.GetElement(0));
-        state = Crc32C.Step(state, b0.GetElement(1));
-        state = Crc32C.Step(state, b0.GetElement(2));
-        state = Crc32C.Step(state, b0.GetElement(3));
-        state = Crc32C.Step(state, b1.GetElement(0));
-        state = Crc32C.Step(state, b1.GetElement(1));
-        state = Crc32C.Step(state, b1.GetElement(2));
-        state = Crc32C.Step(state, b1.GetElement(3));
-        state = Crc32C.Step(state, b2.GetElement(0));
-        state = Crc32C.Step(state, b2.GetElement(1));
-        state = Crc32C.Step(state, b2.GetElement(2));
-        uint crc = ~BitOperations.Crc32C((uint)state, b2.AsUInt16().GetElement(12));
+        state = Crc32C.Step(state, h);
+        state = Crc32C.Step(state, Unsafe.Add(ref h, 2));
+        state = Crc32C.Step(state, Unsafe.Add(ref h, 1));
+        state = Crc32C.Step(state, Unsafe.Add(ref h, 3));
+        state = Crc32C.Step(state, m);
+        state = Crc32C.Step(state, Unsafe.Add(ref m, 2));
+        state = Crc32C.Step(state, Unsafe.Add(ref m, 1));
+        state = Crc32C.Step(state, Unsafe.Add(ref m, 3));
+        state = Crc32C.Step(state, t);
+        state = Crc32C.Step(state, Unsafe.Add(ref t, 2));
+        state = Crc32C.Step(state, Unsafe.Add(ref t, 1));
+        uint crc = ~BitOperations.Crc32C((uint)state, (ushort)Unsafe.Add(ref t, 3));
 
-        // '_' at 0 and 25, letters at 1-24 (characters 26-31 are hex digits, checked when decoded).
-        Vector256<byte> head = b0.AsByte();
-        Vector256<byte> isLetter = Vector256.LessThan((head | Vector256.Create((byte)0x20)) - Vector256.Create((byte)'a'), Vector256.Create((byte)26));
-        Vector256<byte> isUnderscore = Vector256.Equals(head, Vector256.Create((byte)'_'));
+        // '_' at 0 and 25, letters at 1-24 (characters 26-31 are hex digits, checked when decoded). The lane order
+        // of 'head' only swaps two groups of letters, so the layout below is in character order.
+        Vector256<byte> letter = (head | Vector256.Create((byte)0x20)) - Vector256.Create((byte)'a');
+        Vector256<byte> isLetter = Avx2.CompareEqual(Avx2.Min(letter, Vector256.Create((byte)25)), letter);
+        Vector256<byte> isUnderscore = Avx2.CompareEqual(head, Vector256.Create((byte)'_'));
         Vector256<byte> layout = Vector256.Create(HeadLayout);
         Vector256<byte> invalid = ~((isLetter & layout) | (isUnderscore & ~layout) | Vector256.Create(HeadHexLanes));
 
-        LowerHex.Decode64(ref Unsafe.Add(ref source, 26), ref MemoryMarshal.GetReference(tokenHash), ref wide, ref invalid);
-        bool checksumValid = LowerHex.TryParseUInt32(suffix.Slice(90, 8), out uint checksum);
-
-        return (((wide & Vector256.Create((ushort)0xFF80)) | invalid.AsUInt16()) == Vector256<ushort>.Zero)
-            & checksumValid
-            & (crc == checksum);
+        invalid |= LowerHex.Decode64(ref Unsafe.Add(ref source, 26), ref MemoryMarshal.GetReference(tokenHash));
+        uint checksum = LowerHex.DecodeUInt32(ref Unsafe.Add(ref source, 90), out bool checksumValid);
+        return (invalid == Vector256<byte>.Zero) & checksumValid & (crc == checksum);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> Pack32(ref ushort source) =>
+        Avx2.PackUnsignedSaturate(Vector256.LoadUnsafe(ref source).AsInt16(), Vector256.LoadUnsafe(ref source, 16).AsInt16());
 
     // Lanes of the first 32 characters of the suffix: 0xFF where a letter belongs, 0 where '_' does (lanes 26-31,
     // hex digits, are masked out by HeadHexLanes).

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace TokenSdk.Credentials;
 
@@ -24,9 +25,9 @@ internal static class LowerHex
             return false;
         }
 
-        if (Vector256.IsHardwareAccelerated && BitConverter.IsLittleEndian && hex.Length % 64 == 0)
+        if (Avx2.IsSupported && hex.Length % 64 == 0)
         {
-            return TryDecodeVector256(hex, destination);
+            return TryDecodeAvx2(hex, destination);
         }
 
         if (Vector128.IsHardwareAccelerated && BitConverter.IsLittleEndian && hex.Length % 32 == 0)
@@ -41,37 +42,53 @@ internal static class LowerHex
     }
 
     // Validates and decodes 64 characters into 32 bytes per step, in one pass (a token's T in one step).
-    private static bool TryDecodeVector256(ReadOnlySpan<char> hex, Span<byte> destination)
+    private static bool TryDecodeAvx2(ReadOnlySpan<char> hex, Span<byte> destination)
     {
         ref ushort source = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(hex));
         ref byte target = ref MemoryMarshal.GetReference(destination);
-        Vector256<ushort> wide = Vector256<ushort>.Zero;
         Vector256<byte> invalid = Vector256<byte>.Zero;
         for (int i = 0; i < hex.Length; i += 64)
         {
-            Decode64(ref Unsafe.Add(ref source, i), ref Unsafe.Add(ref target, i / 2), ref wide, ref invalid);
+            invalid |= Decode64(ref Unsafe.Add(ref source, i), ref Unsafe.Add(ref target, i / 2));
         }
 
-        return ((wide & Vector256.Create((ushort)0xFF80)) | invalid.AsUInt16()) == Vector256<ushort>.Zero;
+        return invalid == Vector256<byte>.Zero;
     }
 
     /// <summary>
-    /// Decodes the 64 characters at <paramref name="source"/> into the 32 bytes at <paramref name="target"/> (256-bit
-    /// vectors only). Nothing is checked here: the characters are OR-ed into <paramref name="wide"/> (any bit of 0xFF80
-    /// set means non-ASCII) and a lane of <paramref name="invalid"/> is set for anything else not a lowercase hex digit.
+    /// Decodes the 64 characters at <paramref name="source"/> into the 32 bytes at <paramref name="target"/> (AVX2
+    /// only) and returns a vector with a lane set for each character that is not a lowercase hex digit; nothing is
+    /// checked here. Narrowing saturates: a character above 0xFF becomes 0xFF, one above 0x7FFF becomes 0, neither a
+    /// hex digit, so no check for non-ASCII is needed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Decode64(ref ushort source, ref byte target, ref Vector256<ushort> wide, ref Vector256<byte> invalid)
+    internal static Vector256<byte> Decode64(ref ushort source, ref byte target)
     {
-        Vector256<ushort> c0 = Vector256.LoadUnsafe(ref source);
-        Vector256<ushort> c1 = Vector256.LoadUnsafe(ref source, 16);
-        Vector256<ushort> c2 = Vector256.LoadUnsafe(ref source, 32);
-        Vector256<ushort> c3 = Vector256.LoadUnsafe(ref source, 48);
-        wide |= c0 | c1 | c2 | c3;
+        // Packing works within each 128-bit lane (8 characters of each input per lane): the byte order is mixed
+        // until the one permutation at the end, and nothing in between depends on it.
+        Vector256<byte> first = Avx2.PackUnsignedSaturate(Vector256.LoadUnsafe(ref source).AsInt16(), Vector256.LoadUnsafe(ref source, 16).AsInt16());
+        Vector256<byte> second = Avx2.PackUnsignedSaturate(Vector256.LoadUnsafe(ref source, 32).AsInt16(), Vector256.LoadUnsafe(ref source, 48).AsInt16());
+        Vector256<byte> invalid = Vector256<byte>.Zero;
+        Vector256<short> firstBytes = Pairs(Nibbles(first, ref invalid));
+        Vector256<short> secondBytes = Pairs(Nibbles(second, ref invalid));
+        Vector256<int> packed = Avx2.PackUnsignedSaturate(firstBytes, secondBytes).AsInt32();
+        Avx2.PermuteVar8x32(packed, Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsByte().StoreUnsafe(ref target);
+        return invalid;
+    }
 
-        Vector256<byte> firstNibbles = Nibbles(Vector256.Narrow(c0, c1), ref invalid);
-        Vector256<byte> secondNibbles = Nibbles(Vector256.Narrow(c2, c3), ref invalid);
-        Vector256.Narrow(Pairs(firstNibbles), Pairs(secondNibbles)).StoreUnsafe(ref target);
+    /// <summary>
+    /// Decodes 8 characters at <paramref name="source"/> as a big-endian 32-bit value (AVX2 only); <paramref name="valid"/>
+    /// says whether all 8 are lowercase hex digits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static uint DecodeUInt32(ref ushort source, out bool valid)
+    {
+        Vector256<short> chars = Vector128.LoadUnsafe(ref source).ToVector256().AsInt16();
+        Vector256<byte> invalid = Vector256<byte>.Zero;
+        Vector256<short> bytes = Pairs(Nibbles(Avx2.PackUnsignedSaturate(chars, Vector256<short>.Zero), ref invalid));
+        uint bigEndian = Avx2.PackUnsignedSaturate(bytes, bytes).AsUInt32().ToScalar();
+        valid = invalid.AsUInt64().ToScalar() == 0;
+        return System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(bigEndian);
     }
 
     // Validates and decodes 32 characters into 16 bytes per step, in one pass.
@@ -117,19 +134,24 @@ internal static class LowerHex
     }
 
     // '0'-'9' are 0x30-0x39 and 'a'-'f' 0x61-0x66: the low four bits, plus 9 for a letter; anything else is flagged.
+    // Unsigned "at most" as min-and-equal: AVX2 has no unsigned byte comparison.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<byte> Nibbles(Vector256<byte> chars, ref Vector256<byte> invalid)
     {
-        Vector256<byte> isDigit = Vector256.LessThan(chars - Vector256.Create((byte)'0'), Vector256.Create((byte)10));
-        Vector256<byte> isLetter = Vector256.LessThan(chars - Vector256.Create((byte)'a'), Vector256.Create((byte)6));
+        Vector256<byte> digit = chars - Vector256.Create((byte)'0');
+        Vector256<byte> letter = chars - Vector256.Create((byte)'a');
+        Vector256<byte> isDigit = Avx2.CompareEqual(Avx2.Min(digit, Vector256.Create((byte)9)), digit);
+        Vector256<byte> isLetter = Avx2.CompareEqual(Avx2.Min(letter, Vector256.Create((byte)5)), letter);
         invalid |= ~(isDigit | isLetter);
         return (chars & Vector256.Create((byte)0x0F)) + (isLetter & Vector256.Create((byte)9));
     }
 
-    private static Vector256<ushort> Pairs(Vector256<byte> nibbles)
+    // Each 16-bit lane holds a high nibble (low byte) and a low nibble (high byte): one byte value, 0-255.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<short> Pairs(Vector256<byte> nibbles)
     {
         Vector256<ushort> lanes = nibbles.AsUInt16();
-        return ((lanes & Vector256.Create((ushort)0x0F)) << 4) | (lanes >>> 8);
+        return (((lanes & Vector256.Create((ushort)0x0F)) << 4) | (lanes >>> 8)).AsInt16();
     }
 
     public static bool TryParseUInt32(ReadOnlySpan<char> hex, out uint value)

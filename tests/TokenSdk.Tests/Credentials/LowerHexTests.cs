@@ -131,4 +131,31 @@ public class LowerHexTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(7)]
+    public void DecodeUInt32_EveryCharacterAtAPosition_AgreesWithTryParseUInt32(int position)
+    {
+        // Arrange: the AVX2 decoding of a token's checksum, against the portable parser, for all 65,536 UTF-16 units.
+        Assert.SkipUnless(System.Runtime.Intrinsics.X86.Avx2.IsSupported, "This machine has no AVX2: only the portable path runs.");
+        char[] hex = "0badf00d".ToCharArray();
+        List<int> wrong = [];
+
+        // Act
+        for (int c = 0; c <= char.MaxValue; c++)
+        {
+            hex[position] = (char)c;
+            bool expected = LowerHex.TryParseUInt32(hex, out uint expectedValue);
+            uint value = LowerHex.DecodeUInt32(ref System.Runtime.CompilerServices.Unsafe.As<char, ushort>(ref hex[0]), out bool valid);
+            if (valid != expected || (valid && value != expectedValue))
+            {
+                wrong.Add(c);
+            }
+        }
+
+        // Assert
+        Assert.Empty(wrong);
+    }
 }
