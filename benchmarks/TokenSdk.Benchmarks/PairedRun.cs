@@ -11,7 +11,9 @@ namespace TokenSdk.Benchmarks;
 /// <remarks>
 /// Runs the very methods of <see cref="VerificationBenchmarks"/>, on the same setup. Each round times one batch of
 /// every case in turn; a case's ratio for the round is its time per operation over the floor's in that round. The
-/// table shows the median over the rounds, and the 10th and 90th percentiles of the ratio.
+/// table shows the median over the rounds, and the 10th and 90th percentiles of the ratio. A second table does the same
+/// for throughput on all cores against one thread (the methods of <see cref="ThroughputBenchmarks"/>), beside a CPU
+/// reference that shares nothing, so that what the machine's cores allow is read next to what verification gets.
 /// </remarks>
 internal static class PairedRun
 {
@@ -51,7 +53,60 @@ internal static class PairedRun
             }
         }
 
+        MeasureScaling(smoke ? 1 : ReadOption(args, "--scaling-rounds", 12));
         return 0;
+    }
+
+    // Throughput on all cores against one thread, each pair of runs back to back (ThroughputBenchmarks' methods, each
+    // run ThroughputBenchmarks.Operations operations): the speedup is taken pair by pair.
+    private static void MeasureScaling(int rounds)
+    {
+        var benchmarks = new ThroughputBenchmarks();
+        benchmarks.Setup();
+        (string Name, Func<int> OneThread, Func<int> AllCores)[] cases =
+        [
+            ("CPU reference (arithmetic, nothing shared)", benchmarks.ReferenceOneThread, benchmarks.ReferenceAllCores),
+            ("Floor: SHA-256(32 B) + lookup + compare", benchmarks.FloorOneThread, benchmarks.FloorAllCores),
+            ("TokenSdk: checksummed token", benchmarks.OneThread, benchmarks.AllCores),
+        ];
+
+        Console.WriteLine();
+        Console.WriteLine($"# Throughput on all {Environment.ProcessorCount} cores against one thread: {rounds} rounds of {ThroughputBenchmarks.Operations:N0} operations per run, alternating");
+        Console.WriteLine();
+        Console.WriteLine("| Case | Time per operation, 1 thread | Time per operation, all cores | Speedup (median) | Speedup, 10th-90th percentile |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        var one = cases.Select(_ => new List<double>()).ToArray();
+        var all = cases.Select(_ => new List<double>()).ToArray();
+        int sink = 0;
+        for (int round = 0; round < 1 + rounds; round++)
+        {
+            for (int c = 0; c < cases.Length; c++)
+            {
+                double oneThread = Time(cases[c].OneThread, ref sink);
+                double allCores = Time(cases[c].AllCores, ref sink);
+                if (round >= 1)
+                {
+                    one[c].Add(oneThread);
+                    all[c].Add(allCores);
+                }
+            }
+        }
+
+        GC.KeepAlive(sink);
+        for (int c = 0; c < cases.Length; c++)
+        {
+            List<double> speedups = [.. one[c].Zip(all[c], (single, parallel) => single / parallel).Order()];
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"| {cases[c].Name} | {Percentile([.. one[c].Order()], 0.5):N1} ns | {Percentile([.. all[c].Order()], 0.5):N1} ns | {Percentile(speedups, 0.5):F2}x | {Percentile(speedups, 0.1):F2}x-{Percentile(speedups, 0.9):F2}x |"));
+        }
+
+        static double Time(Func<int> run, ref int sink)
+        {
+            long start = Stopwatch.GetTimestamp();
+            sink += run();
+            return Stopwatch.GetElapsedTime(start).TotalNanoseconds / ThroughputBenchmarks.Operations;
+        }
     }
 
     private static void Measure(int size, (string Name, Func<int> Operation)[] cases, int rounds, int batch)

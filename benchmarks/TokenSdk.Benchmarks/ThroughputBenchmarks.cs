@@ -11,15 +11,24 @@ namespace TokenSdk.Benchmarks;
 
 /// <summary>
 /// Verification throughput on one thread and on every core (the time per operation; divide to compare), beside the
-/// floor's own (SHA-256 + lookup + compare on a per-thread hash object): what the machine and the BCL's SHA-256 allow.
+/// floor's own (SHA-256 + lookup + compare on a per-thread hash object) and a CPU reference (arithmetic only, nothing
+/// in memory, nothing shared): what the machine and the BCL's SHA-256 allow.
 /// </summary>
+/// <remarks>
+/// Each invocation runs <see cref="Operations"/> operations, a few hundred milliseconds: threads that start or finish
+/// a few milliseconds apart (the usual wake-up skew on a shared VM) would otherwise count as lost throughput.
+/// </remarks>
 [MemoryDiagnoser]
 [BenchmarkCategory("Throughput")]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class ThroughputBenchmarks
 {
-    private const int Operations = 20_000;
+    /// <summary>Operations per invocation, split between the threads on all cores.</summary>
+    public const int Operations = 200_000;
+
+    // Multiply-add steps per reference operation: about as long as one verification here.
+    private const int ReferenceSteps = 600;
 
     [ThreadStatic]
     private static IncrementalHash? t_floorSha256;
@@ -71,6 +80,29 @@ public class ThroughputBenchmarks
     [Benchmark(OperationsPerInvoke = Operations, Description = "Floor, all cores")]
     [BenchmarkCategory("Floor")]
     public int FloorAllCores() => OnAllCores(FloorRange);
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Operations, Description = "CPU reference, 1 thread")]
+    [BenchmarkCategory("Reference")]
+    public int ReferenceOneThread() => ReferenceRange(0, Operations);
+
+    [Benchmark(OperationsPerInvoke = Operations, Description = "CPU reference, all cores")]
+    [BenchmarkCategory("Reference")]
+    public int ReferenceAllCores() => OnAllCores(ReferenceRange);
+
+    // A chain of dependent multiply-adds in registers: what a core gives to code that shares nothing.
+    private static int ReferenceRange(int start, int count)
+    {
+        ulong state = (ulong)start;
+        for (int i = 0; i < count; i++)
+        {
+            for (int step = 0; step < ReferenceSteps; step++)
+            {
+                state = (state * 6364136223846793005UL) + 1442695040888963407UL;
+            }
+        }
+
+        return (int)(state >> 63);
+    }
 
     private static int OnAllCores(Func<int, int, int> range)
     {
