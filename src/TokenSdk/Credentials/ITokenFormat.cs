@@ -22,7 +22,10 @@ public interface ITokenFormat
     /// <summary>Parses a token of this format. Never throws; does not allocate.</summary>
     /// <param name="token">The presented token.</param>
     /// <param name="clientId">The client id part, a slice of <paramref name="token"/>, when parsing succeeded.</param>
-    /// <param name="tokenHash">Receives T (32 bytes) when parsing succeeded.</param>
+    /// <param name="tokenHash">
+    /// Receives T (32 bytes) when parsing succeeded. When it failed, its first 32 bytes are left as they were or
+    /// cleared: never part of a T.
+    /// </param>
     /// <returns><see langword="true"/> when <paramref name="token"/> is a well-formed token of this format.</returns>
     bool TryParse(ReadOnlySpan<char> token, out ReadOnlySpan<char> clientId, Span<byte> tokenHash);
 }
