@@ -217,8 +217,12 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
 
-        // Group commit: whoever gets the gate writes everything queued so far with one fsync.
+        // Group commit: whoever gets the gate writes everything queued so far with one fsync. The write goes on
+        // asynchronously from here, so that writes a caller starts together (Task.WhenAll) are queued before the
+        // first of them commits: the file I/O below is synchronous (there is no asynchronous fsync) and would
+        // otherwise run each of them to completion, one fsync each, before the caller could start the next.
         _queue.Enqueue(write);
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
@@ -235,8 +239,12 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
         return await write.Completion.Task.ConfigureAwait(false);
     }
 
+    /// <summary>Batches committed by this instance (each one fsync at most): lets tests see group commit at work.</summary>
+    internal int CommittedBatches { get; private set; }
+
     private async Task CommitQueuedAsync()
     {
+        CommittedBatches++;
         var batch = new List<PendingWrite>();
         while (batch.Count < MaxBatch && _queue.TryDequeue(out PendingWrite? next))
         {

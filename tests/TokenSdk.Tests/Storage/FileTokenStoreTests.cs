@@ -937,6 +937,24 @@ public sealed class FileTokenStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task TryAddAsync_ManyStartedTogetherByOneCaller_ShareFsyncs()
+    {
+        // Arrange: the file I/O is synchronous, so without group commit each add would run to its fsync before the
+        // caller could start the next one.
+        string directory = StoreDirectory();
+        FileTokenStore store = Open(directory);
+        List<IssuedToken> tokens = [.. Enumerable.Range(0, 64).Select(_ => NewToken())];
+
+        // Act: all started from this thread, none awaited until all are started.
+        bool[] added = await Task.WhenAll(tokens.Select(t => store.TryAddAsync(t.Record, Ct)));
+
+        // Assert: a few batches, not one per add (the first may hold only the adds queued before it began).
+        Assert.All(added, Assert.True);
+        Assert.InRange(store.CommittedBatches, 1, 16);
+        Assert.Equal(64, Open(directory).Count);
+    }
+
+    [Fact]
     public async Task Writes_QueuedWhileAnotherWriterHoldsTheLock_CommitAsOneBatchWithPerCallResults()
     {
         // Arrange: while the lock is held, the first write waits for it and every later one queues behind it.
