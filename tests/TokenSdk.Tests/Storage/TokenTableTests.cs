@@ -160,8 +160,12 @@ public class TokenTableTests
         int deletedCount = 0; // churn[0], churn[3], ... churn[3 * (deletedCount - 1)] are deleted.
 
         // Writer: adds (forcing many resizes) and deletes while readers look up the stable tokens and the deleted ones.
-        Task writer = Task.Run(() =>
+        // Each on its own thread, the writer starting once both readers have: on a busy machine the thread pool could
+        // otherwise start the readers only after the writer is done.
+        using var readersStarted = new CountdownEvent(2);
+        Task writer = Task.Factory.StartNew(() =>
         {
+            readersStarted.Wait(TestContext.Current.CancellationToken);
             for (int i = 0; i < churn.Length; i++)
             {
                 table.TryAdd(churn[i]);
@@ -173,11 +177,12 @@ public class TokenTableTests
             }
 
             done.Cancel();
-        }, TestContext.Current.CancellationToken);
+        }, TestContext.Current.CancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-        Task[] readers = Enumerable.Range(0, 2).Select(reader => Task.Run(() =>
+        Task[] readers = Enumerable.Range(0, 2).Select(reader => Task.Factory.StartNew(() =>
         {
             var random = new Random(reader);
+            readersStarted.Signal();
             while (!done.IsCancellationRequested)
             {
                 Interlocked.Increment(ref lookups);
@@ -193,7 +198,7 @@ public class TokenTableTests
                     Interlocked.Increment(ref resurrections);
                 }
             }
-        })).ToArray();
+        }, TestContext.Current.CancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
 
         await writer;
         await Task.WhenAll(readers);
