@@ -182,8 +182,8 @@ public sealed class ChecksummedTokenFormat : ITokenFormat
             && LowerHex.TryDecode(suffix[HashStart..ChecksumStart], tokenHash[..32]);
     }
 
-    // The same in one pass over 256-bit vectors, without a branch until the end: the CRC-32C (12 dependent steps, the
-    // longest chain) runs beside the checks and the hex decoding. Narrowing saturates (a character above 0xFF becomes
+    // The same in one pass over 256-bit vectors, with one branch (on the checksum): the CRC-32C (12 dependent steps,
+    // the longest chain) runs beside the checks and the hex decoding. Narrowing saturates (a character above 0xFF becomes
     // 0xFF, one above 0x7FFF 0), so a non-ASCII character fails the check of its position like any other wrong one.
     internal static bool TryParseSuffixAvx2(ReadOnlySpan<char> suffix, uint prefixState, Span<byte> tokenHash)
     {
@@ -213,6 +213,14 @@ public sealed class ChecksummedTokenFormat : ITokenFormat
         state = Crc32C.Step(state, Unsafe.Add(ref t, 2));
         state = Crc32C.Step(state, Unsafe.Add(ref t, 1));
         uint crc = ~BitOperations.Crc32C((uint)state, (ushort)Unsafe.Add(ref t, 3));
+        uint checksum = LowerHex.DecodeUInt32(ref Unsafe.Add(ref source, 90), out bool checksumValid);
+
+        // A typo or a made-up token stops here, before decoding. For a valid token this branch is predicted, and
+        // the work below runs beside the CRC chain all the same.
+        if (!checksumValid | crc != checksum)
+        {
+            return false;
+        }
 
         // '_' at 0 and 25, letters at 1-24 (characters 26-31 are hex digits, checked when decoded). The lane order
         // of 'head' only swaps two groups of letters, so the layout below is in character order.
@@ -223,8 +231,7 @@ public sealed class ChecksummedTokenFormat : ITokenFormat
         Vector256<byte> invalid = ~((isLetter & layout) | (isUnderscore & ~layout) | Vector256.Create(HeadHexLanes));
 
         invalid |= LowerHex.Decode64(ref Unsafe.Add(ref source, 26), ref MemoryMarshal.GetReference(tokenHash));
-        uint checksum = LowerHex.DecodeUInt32(ref Unsafe.Add(ref source, 90), out bool checksumValid);
-        return (invalid == Vector256<byte>.Zero) & checksumValid & (crc == checksum);
+        return invalid == Vector256<byte>.Zero;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
