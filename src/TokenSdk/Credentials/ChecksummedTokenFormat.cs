@@ -195,24 +195,25 @@ public sealed class ChecksummedTokenFormat : ITokenFormat
         Vector256<byte> middle = Pack32(ref Unsafe.Add(ref source, 32));
         Vector256<byte> tail = Pack32(ref Unsafe.Add(ref source, 64));
 
-        // CRC-32C of characters 0-89 (eleven 8-byte steps and one 2-byte step), its input read back from memory
-        // in character order: loads, where extracting from the vectors would compete with the packing for one port.
-        ref ulong h = ref Unsafe.As<Vector256<byte>, ulong>(ref head);
-        ref ulong m = ref Unsafe.As<Vector256<byte>, ulong>(ref middle);
-        ref ulong t = ref Unsafe.As<Vector256<byte>, ulong>(ref tail);
+        // CRC-32C of characters 0-89 (eleven 8-byte steps and one 2-byte step), its input taken from the vectors in
+        // character order. (Not through a copy in memory: the token's own loads below would follow those stores, and
+        // whether they alias them depends on where the string happens to be.)
+        Vector256<ulong> h = head.AsUInt64();
+        Vector256<ulong> m = middle.AsUInt64();
+        Vector256<ulong> t = tail.AsUInt64();
         ulong state = prefixState;
-        state = Crc32C.Step(state, h);
-        state = Crc32C.Step(state, Unsafe.Add(ref h, 2));
-        state = Crc32C.Step(state, Unsafe.Add(ref h, 1));
-        state = Crc32C.Step(state, Unsafe.Add(ref h, 3));
-        state = Crc32C.Step(state, m);
-        state = Crc32C.Step(state, Unsafe.Add(ref m, 2));
-        state = Crc32C.Step(state, Unsafe.Add(ref m, 1));
-        state = Crc32C.Step(state, Unsafe.Add(ref m, 3));
-        state = Crc32C.Step(state, t);
-        state = Crc32C.Step(state, Unsafe.Add(ref t, 2));
-        state = Crc32C.Step(state, Unsafe.Add(ref t, 1));
-        uint crc = ~BitOperations.Crc32C((uint)state, (ushort)Unsafe.Add(ref t, 3));
+        state = Crc32C.Step(state, h.GetElement(0));
+        state = Crc32C.Step(state, h.GetElement(2));
+        state = Crc32C.Step(state, h.GetElement(1));
+        state = Crc32C.Step(state, h.GetElement(3));
+        state = Crc32C.Step(state, m.GetElement(0));
+        state = Crc32C.Step(state, m.GetElement(2));
+        state = Crc32C.Step(state, m.GetElement(1));
+        state = Crc32C.Step(state, m.GetElement(3));
+        state = Crc32C.Step(state, t.GetElement(0));
+        state = Crc32C.Step(state, t.GetElement(2));
+        state = Crc32C.Step(state, t.GetElement(1));
+        uint crc = ~BitOperations.Crc32C((uint)state, t.AsUInt16().GetElement(12));
         uint checksum = LowerHex.DecodeUInt32(ref Unsafe.Add(ref source, 90), out bool checksumValid);
 
         // A typo or a made-up token stops here, before decoding. For a valid token this branch is predicted, and
