@@ -95,6 +95,36 @@ internal static class HostileTokenInputs
         }
     }
 
+    /// <summary>Parses a token's text into T; the shape of each path of a parser under test.</summary>
+    public delegate bool ParseInto(string input, byte[] tokenHash);
+
+    /// <summary>
+    /// Runs two paths of one parser on every input: returns the inputs both accepted, and a description of each
+    /// input where they differ (in the result, or in T when both accepted).
+    /// </summary>
+    public static (List<string> Accepted, List<string> Disagreements) Compare(IEnumerable<string> inputs, ParseInto expected, ParseInto actual)
+    {
+        List<string> accepted = [];
+        List<string> disagreements = [];
+        foreach (string input in inputs)
+        {
+            byte[] expectedHash = new byte[32];
+            byte[] actualHash = new byte[32];
+            bool expectedResult = expected(input, expectedHash);
+            bool actualResult = actual(input, actualHash);
+            if (expectedResult != actualResult || (expectedResult && !expectedHash.AsSpan().SequenceEqual(actualHash)))
+            {
+                disagreements.Add($"{Describe(input)}: expected {expectedResult}, actual {actualResult}");
+            }
+            else if (expectedResult)
+            {
+                accepted.Add(input);
+            }
+        }
+
+        return (accepted, disagreements);
+    }
+
     /// <summary>Runs <paramref name="accepts"/> on every input and returns a description of those it accepted.</summary>
     public static List<string> FindAccepted(IEnumerable<string> inputs, Func<string, bool> accepts)
     {
