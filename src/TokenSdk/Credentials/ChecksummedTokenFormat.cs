@@ -162,20 +162,11 @@ public sealed class ChecksummedTokenFormat : ITokenFormat
     {
         const int HashStart = 2 + CredentialGenerator.ClientIdLength;
         const int ChecksumStart = HashStart + 64;
-        Span<byte> body = stackalloc byte[ChecksumStart];
-        for (int i = 0; i < body.Length; i++)
-        {
-            if (suffix[i] > 0x7F)
-            {
-                return false;
-            }
-
-            body[i] = (byte)suffix[i];
-        }
 
         // The checksum first: it rejects typos and random strings before any hex decoding.
         return LowerHex.TryParseUInt32(suffix[ChecksumStart..], out uint checksum)
-            && ~Crc32C.Append(prefixState, body) == checksum
+            && Crc32C.TryComputeAscii(prefixState, suffix[..ChecksumStart], out uint crc)
+            && crc == checksum
             && suffix[0] == '_'
             && suffix[HashStart - 1] == '_'
             && CredentialGenerator.IsClientId(suffix.Slice(1, CredentialGenerator.ClientIdLength))

@@ -20,11 +20,17 @@ internal static class Crc32C
     /// Computes the CRC-32C of the ASCII bytes of <paramref name="text"/> in one pass (narrowing and checksumming
     /// together, no copy); <see langword="false"/> when a character is not ASCII.
     /// </summary>
-    public static bool TryComputeAscii(ReadOnlySpan<char> text, out uint crc)
+    public static bool TryComputeAscii(ReadOnlySpan<char> text, out uint crc) => TryComputeAscii(uint.MaxValue, text, out crc);
+
+    /// <summary>
+    /// The same, continued from the state <paramref name="initialState"/> (see <see cref="Append"/>): the CRC-32C of
+    /// text that follows the text that state was computed over.
+    /// </summary>
+    internal static bool TryComputeAscii(uint initialState, ReadOnlySpan<char> text, out uint crc)
     {
         // The state is carried as 64 bits: the 8-byte crc32 instruction takes and returns it so, and a 32-bit state
         // would cost a zero-extending move on the chain of dependent steps at every one of them.
-        ulong state = uint.MaxValue;
+        ulong state = initialState;
         ref ushort start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         int i = 0;
         ulong nonAsciiBits = 0;
@@ -82,7 +88,7 @@ internal static class Crc32C
         return true;
     }
 
-    /// <summary>One 8-byte step of the CRC-32C state, kept in 64 bits (see <see cref="TryComputeAscii"/>).</summary>
+    /// <summary>One 8-byte step of the CRC-32C state, kept in 64 bits (see <see cref="TryComputeAscii(uint, ReadOnlySpan{char}, out uint)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Step(ulong state, ulong data) =>
         Sse42.X64.IsSupported ? Sse42.X64.Crc32(state, data) : BitOperations.Crc32C((uint)state, data);
