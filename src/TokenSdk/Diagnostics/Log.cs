@@ -42,19 +42,23 @@ internal static partial class Log
         Message = "The scheduled deletion of token {ClientId} failed; it stays unusable after its expiry date and will be retried by PurgeExpiredAsync.")]
     public static partial void ScheduledDeletionFailed(ILogger logger, Exception exception, string clientId);
 
-    [LoggerMessage(EventId = 3001, EventName = "FileStoreTornTailDropped", Level = LogLevel.Warning,
-        Message = "Dropped a torn record at the end of '{LogPath}' (offset {Offset}, {Length} bytes): a write interrupted by a crash, never acknowledged.")]
-    public static partial void FileStoreTornTailDropped(ILogger logger, string logPath, long offset, long length);
+    [LoggerMessage(EventId = 3001, EventName = "FileStoreTornTailMovedAside", Level = LogLevel.Warning,
+        Message = "A write interrupted by a crash, never acknowledged, was found at the end of '{LogPath}' (offset {Offset}, {Length} bytes: {Detail}). Its bytes were moved to '{KeptIn}' and cut off the log.")]
+    public static partial void FileStoreTornTailMovedAside(ILogger logger, string logPath, long offset, long length, string detail, string keptIn);
 
     [LoggerMessage(EventId = 3002, EventName = "FileStoreCompacted", Level = LogLevel.Information,
         Message = "Compacted '{LogPath}' from {Before} to {After} records.")]
     public static partial void FileStoreCompacted(ILogger logger, string logPath, long before, long after);
 
     [LoggerMessage(EventId = 3003, EventName = "FileStoreCompactionFailed", Level = LogLevel.Error,
-        Message = "Compacting the token store in '{Directory}' failed; the previous log stays in use.")]
-    public static partial void FileStoreCompactionFailed(ILogger logger, Exception exception, string directory);
+        Message = "Compacting the token store in '{Directory}' failed; the previous log stays in use and its temporary file was removed. Automatic compaction tries again in {RetryIn}.")]
+    public static partial void FileStoreCompactionFailed(ILogger logger, Exception exception, string directory, TimeSpan retryIn);
 
     [LoggerMessage(EventId = 3004, EventName = "FileStoreRefreshFailed", Level = LogLevel.Warning,
         Message = "Reading other processes' changes to the token store in '{Directory}' failed; retrying at the next refresh.")]
     public static partial void FileStoreRefreshFailed(ILogger logger, Exception exception, string directory);
+
+    [LoggerMessage(EventId = 3005, EventName = "FileStoreTornTailFound", Level = LogLevel.Information,
+        Message = "A write interrupted by a crash, never acknowledged, is at the end of '{LogPath}' (offset {Offset}, {Length} bytes: {Detail}). Left in place while only reading; the next write moves it to a file beside the log.")]
+    public static partial void FileStoreTornTailFound(ILogger logger, string logPath, long offset, long length, string detail);
 }

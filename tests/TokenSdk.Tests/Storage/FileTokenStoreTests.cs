@@ -3,7 +3,10 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using TokenSdk.Credentials;
 using TokenSdk.Hashing;
 using TokenSdk.Roles;
@@ -324,6 +327,81 @@ public sealed class FileTokenStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task TryAddAsync_AutoCompactionFailsOnAFullDisk_RemovesItsFileAndWaitsBeforeTryingAgain()
+    {
+        // /dev/full answers every write with ENOSPC: a compaction file linked to it is a full disk for compaction only.
+        Assert.SkipUnless(OperatingSystem.IsLinux() && File.Exists("/dev/full"), "needs Linux's /dev/full");
+
+        // Arrange: 1,000 deletes make 1,000 dead records, the threshold (max(1000, live)) with 100 live tokens.
+        string directory = StoreDirectory();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var logger = new FakeLogger<FileTokenStore>();
+        FileTokenStore store = Track(new FileTokenStore(new FileTokenStoreOptions { Directory = directory }, time, logger));
+        List<IssuedToken> tokens = [.. Enumerable.Range(0, 1100).Select(_ => NewToken())];
+        await AddAllAsync(store, tokens.Select(t => t.Record));
+        string compactFile = Path.Combine(directory, CompactFileName);
+        File.CreateSymbolicLink(compactFile, "/dev/full");
+        ulong generationBefore = ReadGeneration(directory);
+
+        // Act: the deletes reach the threshold; the compaction they start fails.
+        foreach (IssuedToken token in tokens[100..])
+        {
+            Assert.True(await store.DeleteAsync(token.Record.ClientId, Ct));
+        }
+
+        bool leftAfterFailure = File.Exists(compactFile) || IsSymbolicLink(compactFile);
+        File.CreateSymbolicLink(compactFile, "/dev/full");
+        foreach (IssuedToken token in tokens[..50])
+        {
+            Assert.True(await store.DeleteAsync(token.Record.ClientId, Ct));
+        }
+
+        bool untouchedWhileWaiting = IsSymbolicLink(compactFile);
+        File.Delete(compactFile);
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.True(await store.DeleteAsync(tokens[50].Record.ClientId, Ct));
+
+        // Assert
+        Assert.False(leftAfterFailure, "The failed compaction left its file behind.");
+        Assert.True(untouchedWhileWaiting, "Compaction was tried again at once, after every write.");
+        FakeLogRecord failure = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Name == "FileStoreCompactionFailed");
+        Assert.Equal(LogLevel.Error, failure.Level);
+        Assert.Contains("00:01:00", failure.Message, StringComparison.Ordinal);
+        Assert.NotEqual(generationBefore, ReadGeneration(directory));
+        Assert.Contains(logger.Collector.GetSnapshot(), r => r.Id.Name == "FileStoreCompacted");
+        store.Dispose();
+        FileTokenStore reopened = Open(directory);
+        Assert.Equal(49, reopened.Count);
+        Assert.All(tokens[51..100], token => Assert.True(reopened.TryFind(token.Record.ClientId, out _)));
+    }
+
+    [Fact]
+    public async Task CompactAsync_DiskFull_ThrowsTokenStoreExceptionRemovesItsFileAndKeepsTheLog()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux() && File.Exists("/dev/full"), "needs Linux's /dev/full");
+
+        // Arrange
+        string directory = StoreDirectory();
+        FileTokenStore store = Open(directory);
+        List<IssuedToken> tokens = await WriteTokensAsync(directory, 3);
+        await store.RefreshAsync(Ct);
+        Assert.True(await store.DeleteAsync(tokens[0].Record.ClientId, Ct));
+        string compactFile = Path.Combine(directory, CompactFileName);
+        File.CreateSymbolicLink(compactFile, "/dev/full");
+        byte[] before = File.ReadAllBytes(LogPath(directory));
+
+        // Act
+        TokenStoreException exception = await Assert.ThrowsAsync<TokenStoreException>(() => store.CompactAsync(Ct));
+
+        // Assert
+        Assert.Contains(directory, exception.Message, StringComparison.Ordinal);
+        Assert.False(IsSymbolicLink(compactFile) || File.Exists(compactFile));
+        Assert.Equal(before, File.ReadAllBytes(LogPath(directory)));
+        Assert.True(await store.TryAddAsync(NewToken().Record, Ct));
+        Assert.Equal(3, Open(directory).Count);
+    }
+
+    [Fact]
     public async Task TryAddAsync_AutoCompactOff_NeverCompacts()
     {
         // Arrange
@@ -392,7 +470,7 @@ public sealed class FileTokenStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Constructor_CompactionFileLeftByACrash_IsRemovedAndTheLogKept()
+    public async Task TryAddAsync_CompactionFileLeftByACrash_IsRemovedByTheFirstWriteNotByOpening()
     {
         // Arrange
         string directory = StoreDirectory();
@@ -402,13 +480,17 @@ public sealed class FileTokenStoreTests : IDisposable
             Assert.True(await writer.TryAddAsync(token.Record, Ct));
         }
 
-        File.WriteAllBytes(Path.Combine(directory, CompactFileName), RandomBytes(300, seed: 1));
+        string leftover = Path.Combine(directory, CompactFileName);
+        File.WriteAllBytes(leftover, RandomBytes(300, seed: 1));
 
         // Act
         FileTokenStore reopened = Open(directory);
+        bool leftAfterOpening = File.Exists(leftover);
+        Assert.True(await reopened.TryAddAsync(NewToken().Record, Ct));
 
         // Assert
-        Assert.False(File.Exists(Path.Combine(directory, CompactFileName)));
+        Assert.True(leftAfterOpening);
+        Assert.False(File.Exists(leftover));
         AssertSameRecord(token.Record, await reopened.FindAsync(token.Record.ClientId, Ct));
     }
 
@@ -422,9 +504,18 @@ public sealed class FileTokenStoreTests : IDisposable
     [InlineData(10, 12)]
     [InlineData(10, -1)]
     [InlineData(19, 40)]
+    [InlineData(20, 0)]
+    [InlineData(20, 1)]
+    [InlineData(20, 2)]
+    [InlineData(20, 4)]
+    [InlineData(20, 8)]
+    [InlineData(20, 12)]
+    [InlineData(20, 40)]
+    [InlineData(20, -1)]
     public async Task Constructor_ByteFlippedInARecord_ThrowsCorruptedNamingFileAndOffset(int recordIndex, int byteInRecord)
     {
-        // Arrange: 21 records; any but the last (which a torn write could explain).
+        // Arrange: 21 records; the last one too (a complete record with a bad checksum is damage, not a torn write),
+        // including its length field (longer or shorter than the record).
         string directory = StoreDirectory();
         await WriteTokensAsync(directory, 21);
         string log = LogPath(directory);
@@ -451,23 +542,21 @@ public sealed class FileTokenStoreTests : IDisposable
     [InlineData(8)]
     [InlineData(20)]
     [InlineData(-1)]
-    public async Task Constructor_TornLastRecord_DropsOnlyItAndCutsTheFileBack(int keptOfLastRecord)
+    public async Task Constructor_TornLastRecord_ReadsTheRestAndChangesNothing(int keptOfLastRecord)
     {
         // Arrange
         string directory = StoreDirectory();
         List<IssuedToken> tokens = await WriteTokensAsync(directory, 10);
         string log = LogPath(directory);
-        List<(int Offset, int Length)> records = RecordSpans(File.ReadAllBytes(log));
-        (int lastOffset, int lastLength) = records[^1];
-        using (var file = new FileStream(log, FileMode.Open, FileAccess.Write))
-        {
-            file.SetLength(lastOffset + (keptOfLastRecord >= 0 ? keptOfLastRecord : lastLength + keptOfLastRecord));
-        }
+        (int lastOffset, int lastLength) = RecordSpans(File.ReadAllBytes(log))[^1];
+        CutLog(log, lastOffset + (keptOfLastRecord >= 0 ? keptOfLastRecord : lastLength + keptOfLastRecord));
+        byte[] before = File.ReadAllBytes(log);
 
         // Act
         FileTokenStore store = Open(directory);
+        await store.RefreshAsync(Ct);
 
-        // Assert
+        // Assert: the acknowledged records are there, and reading changed no byte of the store.
         Assert.Equal(9, store.Count);
         foreach (IssuedToken token in tokens[..9])
         {
@@ -475,12 +564,41 @@ public sealed class FileTokenStoreTests : IDisposable
         }
 
         Assert.Null(await store.FindAsync(tokens[9].Record.ClientId, Ct));
-        Assert.Equal(lastOffset, new FileInfo(log).Length);
+        Assert.Equal(before, File.ReadAllBytes(log));
+        Assert.Empty(TornFiles(directory));
+    }
 
-        // The torn record was never acknowledged, so its client id is free; writes go on after the cut.
+    [Theory]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(20)]
+    [InlineData(-1)]
+    public async Task TryAddAsync_AfterATornLastRecord_MovesItsBytesAsideThenWrites(int keptOfLastRecord)
+    {
+        // Arrange
+        string directory = StoreDirectory();
+        List<IssuedToken> tokens = await WriteTokensAsync(directory, 10);
+        string log = LogPath(directory);
+        byte[] complete = File.ReadAllBytes(log);
+        (int lastOffset, int lastLength) = RecordSpans(complete)[^1];
+        int cut = lastOffset + (keptOfLastRecord >= 0 ? keptOfLastRecord : lastLength + keptOfLastRecord);
+        CutLog(log, cut);
+        FileTokenStore store = Open(directory);
+
+        // Act: the torn record was never acknowledged, so its client id is free; writes go on after the cut.
         IssuedToken next = NewToken();
         Assert.True(await store.TryAddAsync(tokens[9].Record, Ct));
         Assert.True(await store.TryAddAsync(next.Record, Ct));
+
+        // Assert: the torn bytes are kept beside the log, named by their offset.
+        string torn = Assert.Single(TornFiles(directory));
+        Assert.StartsWith($"{FileTokenStore.LogFileName}.torn-{lastOffset}-", Path.GetFileName(torn), StringComparison.Ordinal);
+        Assert.Equal(complete[lastOffset..cut], File.ReadAllBytes(torn));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(torn));
+        }
+
         store.Dispose();
         FileTokenStore reopened = Open(directory);
         Assert.Equal(11, reopened.Count);
@@ -491,13 +609,12 @@ public sealed class FileTokenStoreTests : IDisposable
     [Theory]
     [InlineData("random", 1)]
     [InlineData("random", 7)]
-    [InlineData("random", 100)]
-    [InlineData("random", 5000)]
+    [InlineData("zeros", 1)]
     [InlineData("zeros", 4096)]
-    [InlineData("prefix", 40)]
-    public async Task Constructor_GarbageAppended_DropsItAndKeepsEveryToken(string kind, int length)
+    [InlineData("cut-prefix", 40)]
+    public async Task TryAddAsync_TornTailAppended_KeepsEveryTokenAndMovesTheTailAside(string kind, int length)
     {
-        // Arrange
+        // Arrange: what a crash can leave after the last record: part of a record prefix, zeros, a record cut short.
         string directory = StoreDirectory();
         List<IssuedToken> tokens = await WriteTokensAsync(directory, 5);
         string log = LogPath(directory);
@@ -505,22 +622,20 @@ public sealed class FileTokenStoreTests : IDisposable
         byte[] garbage = kind switch
         {
             "zeros" => new byte[length],
-            "prefix" => LengthPrefixedGarbage(length),
+            "cut-prefix" => LengthPrefixedGarbage(length, declared: length * 2),
             _ => RandomBytes(length, seed: length),
         };
-        using (var file = new FileStream(log, FileMode.Append, FileAccess.Write))
-        {
-            file.Write(garbage);
-        }
+        AppendToLog(log, garbage);
 
         // Act
         FileTokenStore store = Open(directory);
-
-        // Assert
-        Assert.Equal(5, store.Count);
-        Assert.Equal(original, new FileInfo(log).Length);
+        long lengthAfterOpening = new FileInfo(log).Length;
         IssuedToken next = NewToken();
         Assert.True(await store.TryAddAsync(next.Record, Ct));
+
+        // Assert
+        Assert.Equal(original + length, lengthAfterOpening);
+        Assert.Equal(garbage, File.ReadAllBytes(Assert.Single(TornFiles(directory))));
         store.Dispose();
         FileTokenStore reopened = Open(directory);
         Assert.Equal(6, reopened.Count);
@@ -528,6 +643,46 @@ public sealed class FileTokenStoreTests : IDisposable
         {
             AssertSameRecord(token.Record, await reopened.FindAsync(token.Record.ClientId, Ct));
         }
+    }
+
+    [Theory]
+    [InlineData("random", 100)]
+    [InlineData("random", 5000)]
+    [InlineData("complete-record", 40)]
+    [InlineData("zeros-then-data", 64)]
+    public async Task Writes_DamagedTailAppended_FailLoudlyNamingFileAndOffsetAndChangeNothing(string kind, int length)
+    {
+        // Arrange: bytes no crash of the writer leaves: damage an operator must look at.
+        string directory = StoreDirectory();
+        List<IssuedToken> tokens = await WriteTokensAsync(directory, 5);
+        FileTokenStore open = Open(directory);
+        string log = LogPath(directory);
+        long original = new FileInfo(log).Length;
+        byte[] garbage = kind switch
+        {
+            "complete-record" => LengthPrefixedGarbage(length, declared: length - RecordPrefixLength),
+            "zeros-then-data" => [.. new byte[length / 2], .. RandomBytes(length / 2, seed: 3)],
+            _ => RandomBytes(length, seed: length),
+        };
+        AppendToLog(log, garbage);
+        byte[] before = File.ReadAllBytes(log);
+
+        // Act
+        TokenStoreCorruptedException opening = Assert.Throws<TokenStoreCorruptedException>(() => Open(directory));
+        TokenStoreCorruptedException writing = await Assert.ThrowsAsync<TokenStoreCorruptedException>(() => open.TryAddAsync(NewToken().Record, Ct));
+
+        // Assert
+        foreach (TokenStoreCorruptedException exception in new[] { opening, writing })
+        {
+            Assert.Equal(log, exception.FilePath);
+            Assert.Equal(original, exception.Offset);
+            Assert.Contains($"offset {original}", exception.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, File.ReadAllBytes(log));
+        Assert.Empty(TornFiles(directory));
+        Assert.Equal(5, open.Count);
+        Assert.All(tokens, token => Assert.True(open.TryFind(token.Record.ClientId, out _)));
     }
 
     [Theory]
@@ -1279,13 +1434,35 @@ public sealed class FileTokenStoreTests : IDisposable
         return bytes;
     }
 
-    /// <summary>A record prefix announcing a plausible length, followed by bytes whose checksum does not match.</summary>
-    private static byte[] LengthPrefixedGarbage(int length)
+    /// <summary>A record prefix announcing <paramref name="declared"/> payload bytes, followed by bytes whose checksum does not match.</summary>
+    private static byte[] LengthPrefixedGarbage(int length, int declared)
     {
         byte[] bytes = RandomBytes(length, seed: 7);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes, (uint)(length - RecordPrefixLength));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, (uint)declared);
         return bytes;
     }
+
+    private static void CutLog(string log, long length)
+    {
+        using var file = new FileStream(log, FileMode.Open, FileAccess.Write);
+        file.SetLength(length);
+    }
+
+    private static void AppendToLog(string log, byte[] bytes)
+    {
+        using var file = new FileStream(log, FileMode.Append, FileAccess.Write);
+        file.Write(bytes);
+    }
+
+    private static bool IsSymbolicLink(string path) => new FileInfo(path).LinkTarget is not null;
+
+    private FileTokenStore Track(FileTokenStore store)
+    {
+        _stores.Add(store);
+        return store;
+    }
+
+    private static string[] TornFiles(string directory) => Directory.GetFiles(directory, FileTokenStore.LogFileName + ".torn-*");
 
     private static bool CanWriteInto(string directory)
     {

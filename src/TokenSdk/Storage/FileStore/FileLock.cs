@@ -14,14 +14,18 @@ internal sealed class FileLock : IDisposable
     private const int LinuxWouldBlock = 11;
     private const int DarwinWouldBlock = 35;
 
+    private static readonly TimeSpan s_maxDelay = TimeSpan.FromMilliseconds(25);
+
     private readonly FileStream _stream;
 
     private FileLock(FileStream stream) => _stream = stream;
 
-    public static async Task<FileLock> AcquireAsync(string path, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Takes the lock, retrying with a growing delay (1 to 25 ms) until <paramref name="timeout"/>.</summary>
+    /// <exception cref="TokenStoreException">The lock is still held elsewhere after <paramref name="timeout"/>.</exception>
+    public static async ValueTask<FileLock> AcquireAsync(string path, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        DateTime deadline = DateTime.UtcNow + timeout;
-        int delayMs = 1;
+        long start = time.GetTimestamp();
+        TimeSpan delay = TimeSpan.FromMilliseconds(1);
         while (true)
         {
             if (TryOpen(path, out FileLock? fileLock))
@@ -29,35 +33,24 @@ internal sealed class FileLock : IDisposable
                 return fileLock;
             }
 
-            if (DateTime.UtcNow >= deadline)
+            if (time.GetElapsedTime(start) >= timeout)
             {
                 throw Timeout(path, timeout);
             }
 
-            await Task.Delay(delayMs, cancellationToken).ConfigureAwait(false);
-            delayMs = Math.Min(delayMs * 2, 25);
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, s_maxDelay.Ticks));
         }
     }
 
-    public static FileLock Acquire(string path, TimeSpan timeout)
+    /// <summary>
+    /// Takes the lock for a caller that cannot await (opening the store in a constructor). Completes synchronously when
+    /// the lock is free; blocks only while another process holds it.
+    /// </summary>
+    public static FileLock Acquire(string path, TimeSpan timeout, TimeProvider time)
     {
-        DateTime deadline = DateTime.UtcNow + timeout;
-        int delayMs = 1;
-        while (true)
-        {
-            if (TryOpen(path, out FileLock? fileLock))
-            {
-                return fileLock;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw Timeout(path, timeout);
-            }
-
-            Thread.Sleep(delayMs);
-            delayMs = Math.Min(delayMs * 2, 25);
-        }
+        ValueTask<FileLock> pending = AcquireAsync(path, timeout, time, CancellationToken.None);
+        return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
     }
 
     public void Dispose() => _stream.Dispose();
