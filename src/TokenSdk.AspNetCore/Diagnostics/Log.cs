@@ -20,7 +20,11 @@ internal static partial class Log
         Message = "Token management request {Method} {Route} rejected with {StatusCode}: {Reason}")]
     public static partial void ManagementRequestRejected(ILogger logger, string method, string route, int statusCode, string reason);
 
-    [LoggerMessage(EventId = 5201, EventName = "StoreHealthCheckFailed", Level = LogLevel.Warning,
-        Message = "The token store health check failed with {ExceptionType}.")]
-    public static partial void StoreHealthCheckFailed(ILogger logger, Exception exception, string exceptionType);
+    [LoggerMessage(EventId = 5202, EventName = "StoreUnavailable", Level = LogLevel.Error,
+        Message = "The token store is unavailable ({Subject}): {Problem} Logged once until it recovers.")]
+    public static partial void StoreUnavailable(ILogger logger, Exception? exception, string subject, string problem);
+
+    [LoggerMessage(EventId = 5203, EventName = "StoreAvailableAgain", Level = LogLevel.Information,
+        Message = "The token store is available again ({Subject}) after {Failures} failures.")]
+    public static partial void StoreAvailableAgain(ILogger logger, string subject, long failures);
 }

@@ -7,20 +7,25 @@ using TokenSdk.Storage;
 namespace TokenSdk.AspNetCore.HealthChecks;
 
 /// <summary>
-/// Reports whether the token store answers: lists one record (of any organization). A store failure is reported
-/// with the exception's type only, never its message or any data, because health endpoints are often public.
+/// Reports whether the token store can serve: a store that can tell (<see cref="ITokenStoreHealth"/>, as the file
+/// store does) is asked whether it can write now; any other store must answer a read of one record. The response
+/// says only "cannot write" or the exception's type, never a path or a message, because health endpoints are often
+/// public; the cause goes to the log, once when the outage starts and once when it ends.
 /// </summary>
 internal sealed class TokenStoreHealthCheck : IHealthCheck
 {
     private static readonly TokenListQuery s_probe = new() { Limit = 1 };
 
     private readonly ITokenStore _store;
+    private readonly StoreOutageLog _outage;
     private readonly ILogger _logger;
 
-    public TokenStoreHealthCheck(ITokenStore store, ILogger<TokenStoreHealthCheck>? logger = null)
+    public TokenStoreHealthCheck(ITokenStore store, StoreOutageLog outage, ILogger<TokenStoreHealthCheck>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(outage);
         _store = store;
+        _outage = outage;
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
@@ -29,13 +34,27 @@ internal sealed class TokenStoreHealthCheck : IHealthCheck
         ArgumentNullException.ThrowIfNull(context);
         try
         {
-            await _store.ListAsync(s_probe, cancellationToken).ConfigureAwait(false);
+            if (_store is ITokenStoreHealth health)
+            {
+                TokenStoreHealth state = await health.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
+                if (!state.CanWrite)
+                {
+                    _outage.Failed(_logger, null, state.Problem ?? "the store reports that it cannot write.");
+                    return new HealthCheckResult(context.Registration.FailureStatus, "The token store cannot write.");
+                }
+            }
+            else
+            {
+                await _store.ListAsync(s_probe, cancellationToken).ConfigureAwait(false);
+            }
+
+            _outage.Succeeded(_logger);
             return HealthCheckResult.Healthy("The token store answers.");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             // TokenStoreException is an IOException. The details (paths, offsets) go to the log, not the response.
-            Log.StoreHealthCheckFailed(_logger, ex, ex.GetType().Name);
+            _outage.Failed(_logger, ex, ex.Message);
             return new HealthCheckResult(context.Registration.FailureStatus, $"The token store failed: {ex.GetType().Name}.");
         }
     }

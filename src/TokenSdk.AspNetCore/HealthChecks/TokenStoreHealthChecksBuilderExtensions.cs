@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using TokenSdk.AspNetCore.Diagnostics;
 using TokenSdk.AspNetCore.HealthChecks;
 using TokenSdk.Storage;
 
@@ -30,9 +31,11 @@ public static class TokenStoreHealthChecksBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        // One outage log per registration: a check instance is created per run, the outage outlives it.
+        var outage = new StoreOutageLog("health check");
         return builder.Add(new HealthCheckRegistration(
             name,
-            static sp => new TokenStoreHealthCheck(sp.GetRequiredService<ITokenStore>(), sp.GetService<ILogger<TokenStoreHealthCheck>>()),
+            sp => new TokenStoreHealthCheck(sp.GetRequiredService<ITokenStore>(), outage, sp.GetService<ILogger<TokenStoreHealthCheck>>()),
             failureStatus,
             tags,
             timeout));

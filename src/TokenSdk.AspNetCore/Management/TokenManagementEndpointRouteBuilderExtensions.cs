@@ -40,10 +40,10 @@ public static class TokenManagementEndpointRouteBuilderExtensions
 
         RouteGroupBuilder group = endpoints.MapGroup(prefix);
         group.RequireAuthorization(authenticated).WithTags("TokenSdk token management");
-        group.MapPost("/clientIdSecrets", (RequestDelegate)handlers.CreateAsync).WithName("TokenSdk.CreateClientIdSecret");
-        group.MapGet("/clientIdSecrets", (RequestDelegate)handlers.ListAsync).WithName("TokenSdk.ListClientIdSecrets");
-        group.MapDelete("/clientIdSecrets/{clientId}", (RequestDelegate)handlers.DeleteAsync).WithName("TokenSdk.DeleteClientIdSecret");
-        group.MapGet("/roles", (RequestDelegate)handlers.RolesAsync).WithName("TokenSdk.ListRoles");
+        group.MapPost("/clientIdSecrets", handlers.Guard(handlers.CreateAsync, writes: true)).WithName("TokenSdk.CreateClientIdSecret");
+        group.MapGet("/clientIdSecrets", handlers.Guard(handlers.ListAsync, writes: false)).WithName("TokenSdk.ListClientIdSecrets");
+        group.MapDelete("/clientIdSecrets/{clientId}", handlers.Guard(handlers.DeleteAsync, writes: true)).WithName("TokenSdk.DeleteClientIdSecret");
+        group.MapGet("/roles", handlers.Guard(handlers.RolesAsync, writes: false)).WithName("TokenSdk.ListRoles");
         return group;
     }
 }

@@ -10,6 +10,7 @@ using TokenSdk.AspNetCore.Diagnostics;
 using TokenSdk.Credentials;
 using TokenSdk.Management;
 using TokenSdk.Roles;
+using TokenSdk.Storage;
 
 namespace TokenSdk.AspNetCore.Management;
 
@@ -25,11 +26,39 @@ internal sealed class TokenManagementEndpoints
     private const string JsonContentType = "application/json; charset=utf-8";
 
     private readonly int _maxRequestBodySize;
+    private readonly StoreOutageLog _outage = new("management API");
 
     public TokenManagementEndpoints(TokenManagementEndpointOptions options)
     {
         _maxRequestBodySize = options.MaxRequestBodySize;
     }
+
+    /// <summary>
+    /// Runs <paramref name="handler"/>, answering a store outage with 503 and a ProblemDetails body instead of a bare 500,
+    /// logged once per outage rather than per request. A write that succeeds ends the outage.
+    /// </summary>
+    /// <param name="handler">The request handler.</param>
+    /// <param name="writes">Whether the handler writes to the store (only a write proves that the store can write).</param>
+    public RequestDelegate Guard(RequestDelegate handler, bool writes) => async context =>
+    {
+        try
+        {
+            await handler(context).ConfigureAwait(false);
+            if (writes && context.Response.StatusCode is >= 200 and < 300)
+            {
+                _outage.Succeeded(Logger(context));
+            }
+        }
+        catch (TokenStoreException ex) when (!context.Response.HasStarted)
+        {
+            _outage.Failed(Logger(context), ex, ex.Message);
+            context.Response.Headers.RetryAfter = "5";
+            await Results.Problem(
+                detail: "The token store cannot be used right now; nothing was changed. Try again later.",
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Token store unavailable").ExecuteAsync(context).ConfigureAwait(false);
+        }
+    };
 
     /// <summary><c>POST clientIdSecrets</c>: generates a token; 201 with the details, sent once and never cached.</summary>
     public async Task CreateAsync(HttpContext context)
@@ -274,9 +303,12 @@ internal sealed class TokenManagementEndpoints
         _ => ProblemAsync(context, StatusCodes.Status400BadRequest, "Invalid request", result.Message ?? "The request is not valid."),
     };
 
+    private static ILogger Logger(HttpContext context) =>
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("TokenSdk.AspNetCore.Management");
+
     private static async Task ProblemAsync(HttpContext context, int statusCode, string title, string detail)
     {
-        ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("TokenSdk.AspNetCore.Management");
+        ILogger logger = Logger(context);
         // The route pattern, not the path: a token pasted where a client id belongs must not reach the log.
         string route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unknown route)";
         Log.ManagementRequestRejected(logger, context.Request.Method, route, statusCode, detail);

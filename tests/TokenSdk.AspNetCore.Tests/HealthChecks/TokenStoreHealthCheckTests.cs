@@ -3,6 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using TokenSdk.AspNetCore.Diagnostics;
 using TokenSdk.AspNetCore.HealthChecks;
 using TokenSdk.AspNetCore.Tests.TestSupport;
 using TokenSdk.Storage;
@@ -16,7 +19,7 @@ public sealed class TokenStoreHealthCheckTests
     [Fact]
     public async Task CheckHealth_StoreAnswers_Healthy()
     {
-        var check = new TokenStoreHealthCheck(new InMemoryTokenStore());
+        var check = new TokenStoreHealthCheck(new InMemoryTokenStore(), new StoreOutageLog("test"));
 
         HealthCheckResult result = await check.CheckHealthAsync(Context(), Ct);
 
@@ -29,7 +32,7 @@ public sealed class TokenStoreHealthCheckTests
         ITokenStore store = Substitute.For<ITokenStore>();
         store.ListAsync(Arg.Any<TokenListQuery>(), Arg.Any<CancellationToken>())
             .ThrowsAsync(new TokenStoreException("/secret/path/tokens.log is locked"));
-        var check = new TokenStoreHealthCheck(store);
+        var check = new TokenStoreHealthCheck(store, new StoreOutageLog("test"));
 
         HealthCheckResult result = await check.CheckHealthAsync(Context(HealthStatus.Degraded), Ct);
 
@@ -37,6 +40,45 @@ public sealed class TokenStoreHealthCheckTests
         Assert.Contains(nameof(TokenStoreException), result.Description, StringComparison.Ordinal);
         Assert.DoesNotContain("/secret/path", result.Description, StringComparison.Ordinal);
         Assert.Null(result.Exception);
+    }
+
+    [Fact]
+    public async Task CheckHealth_StoreCannotWrite_FailureStatusWithoutTheProblemLoggedOncePerOutage()
+    {
+        // Arrange: a store that can read (listing answers) but reports it cannot write three times, then recovers.
+        ITokenStore store = Substitute.For<ITokenStore, ITokenStoreHealth>();
+        ((ITokenStoreHealth)store).CheckHealthAsync(Arg.Any<CancellationToken>()).Returns(
+            TokenStoreHealth.CannotWrite("/secret/path: the disk is full"),
+            TokenStoreHealth.CannotWrite("/secret/path: the disk is full"),
+            TokenStoreHealth.CannotWrite("/secret/path: the disk is full"),
+            TokenStoreHealth.Healthy);
+        var logger = new FakeLogger<TokenStoreHealthCheck>();
+        var check = new TokenStoreHealthCheck(store, new StoreOutageLog("health check"), logger);
+
+        // Act
+        HealthCheckResult[] results = [
+            await check.CheckHealthAsync(Context(), Ct),
+            await check.CheckHealthAsync(Context(), Ct),
+            await check.CheckHealthAsync(Context(), Ct),
+            await check.CheckHealthAsync(Context(), Ct),
+        ];
+
+        // Assert
+        Assert.All(results[..3], r => Assert.Equal(HealthStatus.Unhealthy, r.Status));
+        Assert.All(results[..3], r => Assert.DoesNotContain("/secret/path", r.Description, StringComparison.Ordinal));
+        Assert.Equal(HealthStatus.Healthy, results[3].Status);
+        IReadOnlyList<FakeLogRecord> logs = logger.Collector.GetSnapshot();
+        FakeLogRecord outage = Assert.Single(logs, r => r.Id.Name == "StoreUnavailable");
+        Assert.Equal(LogLevel.Error, outage.Level);
+        Assert.Contains("the disk is full", outage.Message, StringComparison.Ordinal);
+        Assert.Single(logs, r => r.Id.Name == "StoreAvailableAgain");
+    }
+
+    [Fact]
+    public void DefaultTokenStoreHealth_IsNotHealthy()
+    {
+        Assert.False(default(TokenStoreHealth).CanWrite);
+        Assert.True(TokenStoreHealth.Healthy.CanWrite);
     }
 
     [Fact]

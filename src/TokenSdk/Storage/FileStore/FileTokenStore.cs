@@ -28,13 +28,16 @@ namespace TokenSdk.Storage;
 /// <para>Files are created owner-only on Unix (0600; a created directory 0700). Only verifiers and metadata are
 /// stored, never a secret or a token.</para>
 /// </remarks>
-public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
+public sealed class FileTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealth, IDisposable
 {
     /// <summary>The name of the log file in the store directory.</summary>
     public const string LogFileName = "tokens.log";
 
     /// <summary>The name of the lock file in the store directory.</summary>
     public const string LockFileName = "tokens.lock";
+
+    /// <summary>Below this much free space the store reports that it cannot write: a compaction or a batch needs room.</summary>
+    private const long MinimumFreeSpace = 1 << 20;
 
     private readonly StoreFiles _files;
     private readonly ILogger _logger;
@@ -185,6 +188,28 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
         }
     }
 
+    /// <summary>
+    /// Checks, without changing any token, that the store can write: its log opens for writing, its disk has at least
+    /// 1 MiB free, and, after a write failed, that the lock, the log and an fsync work again.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels waiting for a write in progress.</param>
+    /// <returns>The store's state; its <see cref="TokenStoreHealth.Problem"/> names the directory and the cause.</returns>
+    public async ValueTask<TokenStoreHealth> CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        if (_disposed)
+        {
+            return TokenStoreHealth.CannotWrite($"The token store in '{_files.Directory}' is disposed.");
+        }
+
+        string? problem = ProbeDirectory();
+        if (problem is null && _writer.LastFailure is not null)
+        {
+            problem = await _writer.ProbeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return problem is null ? TokenStoreHealth.Healthy : TokenStoreHealth.CannotWrite($"The token store in '{_files.Directory}' cannot write: {problem}");
+    }
+
     /// <summary>Stops watching for other processes' changes. Pending writes already returned are durable.</summary>
     public void Dispose()
     {
@@ -245,6 +270,23 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, IDisposable
         finally
         {
             _replica.Gate.Release();
+        }
+    }
+
+    private string? ProbeDirectory()
+    {
+        try
+        {
+            using (_files.OpenLog(FileAccess.ReadWrite))
+            {
+            }
+
+            long free = new DriveInfo(_files.Directory).AvailableFreeSpace;
+            return free < MinimumFreeSpace ? $"its disk is full ({free} bytes free)." : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ex.Message;
         }
     }
 

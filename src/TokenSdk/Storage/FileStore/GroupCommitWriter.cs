@@ -26,6 +26,40 @@ internal sealed class GroupCommitWriter
     /// <summary>Gets the batches committed (each one fsync at most): lets tests see group commit at work.</summary>
     public int CommittedBatches { get; private set; }
 
+    /// <summary>Gets why the last commit failed, or <see langword="null"/> when it succeeded (or none ran yet).</summary>
+    public string? LastFailure { get; private set; }
+
+    /// <summary>
+    /// Tries what a commit does short of writing a record (the lock, reading other processes' records, opening the log
+    /// for writing, an fsync), and records the outcome as a commit would. Takes the gate.
+    /// </summary>
+    /// <returns>Why it failed, or <see langword="null"/>.</returns>
+    public async Task<string?> ProbeAsync(CancellationToken cancellationToken)
+    {
+        await _replica.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using FileLock fileLock = await _files.LockAsync(cancellationToken).ConfigureAwait(false);
+            _replica.CatchUp(TailHandling.Inspect);
+            using (FileStream log = _files.OpenLog(FileAccess.ReadWrite))
+            {
+                log.Flush(flushToDisk: true);
+            }
+
+            LastFailure = null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LastFailure = ex.Message;
+        }
+        finally
+        {
+            _replica.Gate.Release();
+        }
+
+        return LastFailure;
+    }
+
     /// <summary>Queues a write and completes when it is durable, with whether it changed the store.</summary>
     public async Task<bool> SubmitAsync(PendingWrite write)
     {
@@ -66,6 +100,7 @@ internal sealed class GroupCommitWriter
             RemoveCompactionLeftoverOnce();
             FileStoreState state = _replica.CatchUp(TailHandling.Repair);
             bool[] results = Commit(state, batch);
+            LastFailure = null;
             for (int i = 0; i < batch.Count; i++)
             {
                 batch[i].Completion.TrySetResult(results[i]);
@@ -81,6 +116,7 @@ internal sealed class GroupCommitWriter
 #pragma warning restore CA1031
         {
             Exception failure = ex is TokenStoreException ? ex : new TokenStoreException($"The token store in '{_files.Directory}' could not write: {ex.Message} Nothing was changed.", ex);
+            LastFailure = failure.Message;
             foreach (PendingWrite write in batch)
             {
                 write.Completion.TrySetException(failure);
