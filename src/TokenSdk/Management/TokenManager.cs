@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,13 +29,12 @@ public sealed class TokenManager : ITokenManager, IDisposable
     private readonly ITokenGenerator _generator;
     private readonly TokenManagementOptions _options;
     private readonly ITokenDeletionPolicy _deletionPolicy;
-    private readonly ITokenAuditSink[] _auditSinks;
+    private readonly TokenAuditor _auditor;
+    private readonly ManagementAuthorizer _authorizer;
+    private readonly DeletionScheduler _scheduler;
     private readonly TimeProvider _timeProvider;
-    private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, ITimer> _scheduledDeletions = new(StringComparer.Ordinal);
     private readonly TokenCaller _system;
     private readonly SemaphoreSlim[] _organizationLocks = Enumerable.Range(0, 16).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
-    private bool _disposed;
 
     /// <summary>Creates a manager.</summary>
     /// <param name="store">The token store.</param>
@@ -69,9 +67,14 @@ public sealed class TokenManager : ITokenManager, IDisposable
         _options = options.Management;
         _generator = generator ?? new TokenGenerator(options, _timeProvider, loggerFactory?.CreateLogger<TokenGenerator>());
         _deletionPolicy = deletionPolicy ?? new TokenDeletionPolicy(store, roles, options, _timeProvider);
-        _auditSinks = auditSinks?.ToArray() ?? [new LoggerTokenAuditSink(loggerFactory)];
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<TokenManager>();
+        ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<TokenManager>();
+        _auditor = new TokenAuditor(auditSinks?.ToArray() ?? [new LoggerTokenAuditSink(loggerFactory)], logger);
+        _authorizer = new ManagementAuthorizer(_auditor, _timeProvider);
         _system = new TokenCaller(SystemActorId, options.DefaultOrganizationId, [DefaultRoles.OrganizationAdministrator]);
+        _scheduler = new DeletionScheduler(
+            _timeProvider,
+            (record, related) => DeleteRecordAsync(_system, record, DeletionReason.Rotated, CancellationToken.None, related),
+            logger);
     }
 
     /// <inheritdoc/>
@@ -82,7 +85,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
         options ??= new TokenGenerateOptions();
         using Activity? activity = StartActivity("generate", caller);
 
-        ManagementResult? denied = await AuthorizeAsync(caller, "generate", Permissions.OrgTokenWrite, null, cancellationToken).ConfigureAwait(false);
+        ManagementResult? denied = await _authorizer.AuthorizeAsync(caller, "generate", Permissions.OrgTokenWrite, null, cancellationToken).ConfigureAwait(false);
         if (denied is not null)
         {
             return Finish(activity, ManagementResult<GeneratedToken>.From(denied));
@@ -91,10 +94,10 @@ public sealed class TokenManager : ITokenManager, IDisposable
         Role? target = _roles.FindRole(role);
         if (target is null)
         {
-            return Finish(activity, ManagementResult<GeneratedToken>.Failed(ManagementStatus.RoleNotFound, $"No role has the id or name '{EchoRole(role)}'."));
+            return Finish(activity, ManagementResult<GeneratedToken>.Failed(ManagementStatus.RoleNotFound, $"No role has the id or name '{SafeEcho.Role(role)}'."));
         }
 
-        denied = await CheckEscalationAsync(caller, "generate", target, null, cancellationToken).ConfigureAwait(false);
+        denied = await _authorizer.CheckEscalationAsync(caller, "generate", target, null, cancellationToken).ConfigureAwait(false);
         if (denied is not null)
         {
             return Finish(activity, ManagementResult<GeneratedToken>.From(denied));
@@ -122,7 +125,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
 
         GeneratedToken details = issued.Value!.Details;
         activity?.SetTag("tokensdk.client_id", details.ClientId);
-        await AuditAsync(new TokenAuditEvent
+        await _auditor.WriteAsync(new TokenAuditEvent
         {
             Kind = TokenAuditEventKind.Generated,
             Operation = "generate",
@@ -142,7 +145,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
         options ??= new TokenListOptions();
         using Activity? activity = StartActivity("list", caller);
 
-        ManagementResult? denied = await AuthorizeAsync(caller, "list", Permissions.OrgTokenRead, null, cancellationToken).ConfigureAwait(false);
+        ManagementResult? denied = await _authorizer.AuthorizeAsync(caller, "list", Permissions.OrgTokenRead, null, cancellationToken).ConfigureAwait(false);
         if (denied is not null)
         {
             return Finish(activity, ManagementResult<TokenPage>.From(denied));
@@ -189,7 +192,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
         ArgumentNullException.ThrowIfNull(clientId);
         using Activity? activity = StartActivity("get", caller);
 
-        ManagementResult? denied = await AuthorizeAsync(caller, "get", Permissions.OrgTokenRead, clientId, cancellationToken).ConfigureAwait(false);
+        ManagementResult? denied = await _authorizer.AuthorizeAsync(caller, "get", Permissions.OrgTokenRead, clientId, cancellationToken).ConfigureAwait(false);
         if (denied is not null)
         {
             return Finish(activity, ManagementResult<TokenInfo>.From(denied));
@@ -206,7 +209,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
         ArgumentNullException.ThrowIfNull(clientId);
         using Activity? activity = StartActivity("delete", caller);
 
-        ManagementResult? denied = await AuthorizeAsync(caller, "delete", Permissions.OrgTokenWrite, clientId, cancellationToken).ConfigureAwait(false);
+        ManagementResult? denied = await _authorizer.AuthorizeAsync(caller, "delete", Permissions.OrgTokenWrite, clientId, cancellationToken).ConfigureAwait(false);
         if (denied is not null)
         {
             return Finish(activity, denied);
@@ -231,7 +234,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
             new TokenDeletionContext { Caller = caller, Token = ToInfo(record), Reason = reason }, cancellationToken).ConfigureAwait(false);
         if (!policy.Succeeded)
         {
-            await DenyAsync(caller, "delete", record.ClientId, record.RoleId, policy.Message, cancellationToken).ConfigureAwait(false);
+            await _authorizer.DenyAsync(caller, "delete", record.ClientId, record.RoleId, policy.Message, cancellationToken).ConfigureAwait(false);
             return Finish(activity, policy);
         }
 
@@ -247,101 +250,29 @@ public sealed class TokenManager : ITokenManager, IDisposable
         options ??= new TokenRotateOptions();
         using Activity? activity = StartActivity("rotate", caller);
 
-        ManagementResult? denied = await AuthorizeAsync(caller, "rotate", Permissions.OrgTokenWrite, clientId, cancellationToken).ConfigureAwait(false);
-        if (denied is not null)
+        ManagementResult<RotationPlan> plan = await PlanRotationAsync(caller, clientId, options, cancellationToken).ConfigureAwait(false);
+        if (!plan.Succeeded)
         {
-            return Finish(activity, ManagementResult<GeneratedToken>.From(denied));
-        }
-
-        TimeSpan grace = options.GracePeriod ?? TimeSpan.Zero;
-        if (grace < TimeSpan.Zero || grace > _options.MaximumGracePeriod)
-        {
-            return Finish(activity, ManagementResult<GeneratedToken>.Failed(ManagementStatus.InvalidRequest,
-                $"The grace period must lie between zero and {_options.MaximumGracePeriod}."));
-        }
-
-        StoredToken? old = await FindInOrganizationAsync(caller, clientId, cancellationToken).ConfigureAwait(false);
-        if (old is null)
-        {
-            return Finish(activity, ManagementResult<GeneratedToken>.From(NotFound(clientId)));
-        }
-
-        Role? target = options.Role is null
-            ? (_roles.TryGetRole(old.RoleId, out Role? same) ? same : null)
-            : _roles.FindRole(options.Role);
-        if (target is null)
-        {
-            return Finish(activity, ManagementResult<GeneratedToken>.Failed(ManagementStatus.RoleNotFound,
-                $"No role has the id or name '{EchoRole(options.Role ?? old.RoleId)}'."));
-        }
-
-        denied = await CheckEscalationAsync(caller, "rotate", target, old.ClientId, cancellationToken).ConfigureAwait(false);
-        if (denied is not null)
-        {
-            return Finish(activity, ManagementResult<GeneratedToken>.From(denied));
+            return Finish(activity, ManagementResult<GeneratedToken>.From(plan));
         }
 
         using OrganizationLock organizationLock = await OrganizationLock.EnterAsync(_organizationLocks, caller.OrganizationId, cancellationToken).ConfigureAwait(false);
-
-        // A replacement that can still manage tokens keeps the organization able to; one that cannot is, for the
-        // lock-out guard, a role change.
-        DeletionReason policyReason = target.HasPermission(Permissions.OrgTokenWrite) ? DeletionReason.Rotated : DeletionReason.RoleChange;
-        ManagementResult policy = await _deletionPolicy.EvaluateAsync(
-            new TokenDeletionContext { Caller = caller, Token = ToInfo(old), Reason = policyReason }, cancellationToken).ConfigureAwait(false);
-        if (!policy.Succeeded)
+        ManagementResult allowed = await CheckRotationPolicyAsync(caller, plan.Value!, cancellationToken).ConfigureAwait(false);
+        if (!allowed.Succeeded)
         {
-            await DenyAsync(caller, "rotate", old.ClientId, old.RoleId, policy.Message, cancellationToken).ConfigureAwait(false);
-            return Finish(activity, ManagementResult<GeneratedToken>.From(policy));
+            return Finish(activity, ManagementResult<GeneratedToken>.From(allowed));
         }
 
-        ManagementResult<DateTimeOffsetBox> expiry = ResolveExpiry(caller.OrganizationId, null);
-        var request = new TokenGenerationRequest(target)
-        {
-            OrganizationId = caller.OrganizationId,
-            Description = options.Description ?? old.Description,
-            CreatedBy = caller.Id,
-            ExpiresAt = expiry.Value?.Value,
-            Format = options.Format,
-        };
-        ManagementResult<IssuedToken> issued = await IssueAsync(request, cancellationToken).ConfigureAwait(false);
+        ManagementResult<IssuedToken> issued = await IssueReplacementAsync(caller, plan.Value!, options, cancellationToken).ConfigureAwait(false);
         if (!issued.Succeeded)
         {
             return Finish(activity, ManagementResult<GeneratedToken>.From(issued));
         }
 
         GeneratedToken details = issued.Value!.Details;
-        DateTimeOffset now = _timeProvider.GetUtcNow();
-        try
-        {
-            if (grace == TimeSpan.Zero)
-            {
-                await DeleteRecordAsync(caller, old, DeletionReason.Rotated, cancellationToken, relatedClientId: details.ClientId).ConfigureAwait(false);
-            }
-            else
-            {
-                await ScheduleDeletionAsync(caller, old, now + grace, details.ClientId, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch
-        {
-            // Undo: the caller keeps the old token, and no unknown new token lingers.
-            await _store.DeleteAsync(details.ClientId, CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
-
+        DateTimeOffset retiredAt = await RetireRotatedAsync(caller, plan.Value!, details.ClientId, cancellationToken).ConfigureAwait(false);
         activity?.SetTag("tokensdk.client_id", details.ClientId);
-        await AuditAsync(new TokenAuditEvent
-        {
-            Kind = TokenAuditEventKind.Rotated,
-            Operation = "rotate",
-            OccurredAt = now,
-            ActorId = caller.Id,
-            OrganizationId = caller.OrganizationId,
-            ClientId = old.ClientId,
-            RoleId = target.Id,
-            RelatedClientId = details.ClientId,
-            EffectiveAt = now + grace,
-        }, cancellationToken).ConfigureAwait(false);
+        await AuditRotationAsync(caller, plan.Value!, details.ClientId, retiredAt, cancellationToken).ConfigureAwait(false);
         return Finish(activity, ManagementResult<GeneratedToken>.Ok(details));
     }
 
@@ -373,13 +304,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
     /// <summary>Cancels pending scheduled deletions (their tokens still stop verifying at their expiry date).</summary>
     public void Dispose()
     {
-        _disposed = true;
-        foreach (ITimer timer in _scheduledDeletions.Values)
-        {
-            timer.Dispose();
-        }
-
-        _scheduledDeletions.Clear();
+        _scheduler.Dispose();
     }
 
     private async Task<ManagementResult<IssuedToken>> IssueAsync(TokenGenerationRequest request, CancellationToken cancellationToken)
@@ -416,13 +341,10 @@ public sealed class TokenManager : ITokenManager, IDisposable
             return false;
         }
 
-        if (_scheduledDeletions.TryRemove(record.ClientId, out ITimer? timer))
-        {
-            timer.Dispose();
-        }
+        _scheduler.Cancel(record.ClientId);
 
         TokenSdkDiagnostics.RecordDeletion(reason);
-        await AuditAsync(new TokenAuditEvent
+        await _auditor.WriteAsync(new TokenAuditEvent
         {
             Kind = TokenAuditEventKind.Deleted,
             Operation = reason == DeletionReason.Expired ? "expire" : reason == DeletionReason.Rotated ? "rotate" : "delete",
@@ -437,30 +359,119 @@ public sealed class TokenManager : ITokenManager, IDisposable
         return true;
     }
 
+    /// <summary>Rotation, step 1: the caller may rotate, the grace period is allowed, the token and the new role exist, no escalation.</summary>
+    private async Task<ManagementResult<RotationPlan>> PlanRotationAsync(TokenCaller caller, string clientId, TokenRotateOptions options, CancellationToken cancellationToken)
+    {
+        ManagementResult? denied = await _authorizer.AuthorizeAsync(caller, "rotate", Permissions.OrgTokenWrite, clientId, cancellationToken).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return ManagementResult<RotationPlan>.From(denied);
+        }
+
+        TimeSpan grace = options.GracePeriod ?? TimeSpan.Zero;
+        if (grace < TimeSpan.Zero || grace > _options.MaximumGracePeriod)
+        {
+            return ManagementResult<RotationPlan>.Failed(ManagementStatus.InvalidRequest, $"The grace period must lie between zero and {_options.MaximumGracePeriod}.");
+        }
+
+        StoredToken? old = await FindInOrganizationAsync(caller, clientId, cancellationToken).ConfigureAwait(false);
+        if (old is null)
+        {
+            return ManagementResult<RotationPlan>.From(NotFound(clientId));
+        }
+
+        Role? target = options.Role is null
+            ? (_roles.TryGetRole(old.RoleId, out Role? same) ? same : null)
+            : _roles.FindRole(options.Role);
+        if (target is null)
+        {
+            return ManagementResult<RotationPlan>.Failed(ManagementStatus.RoleNotFound, $"No role has the id or name '{SafeEcho.Role(options.Role ?? old.RoleId)}'.");
+        }
+
+        denied = await _authorizer.CheckEscalationAsync(caller, "rotate", target, old.ClientId, cancellationToken).ConfigureAwait(false);
+        return denied is not null ? ManagementResult<RotationPlan>.From(denied) : ManagementResult<RotationPlan>.Ok(new RotationPlan(old, target, grace));
+    }
+
+    /// <summary>Rotation, step 2 (under the organization lock): the deletion policy allows retiring the old token.</summary>
+    private async Task<ManagementResult> CheckRotationPolicyAsync(TokenCaller caller, RotationPlan plan, CancellationToken cancellationToken)
+    {
+        // A replacement that can still manage tokens keeps the organization able to; one that cannot is, for the
+        // lock-out guard, a role change.
+        DeletionReason policyReason = plan.Target.HasPermission(Permissions.OrgTokenWrite) ? DeletionReason.Rotated : DeletionReason.RoleChange;
+        ManagementResult policy = await _deletionPolicy.EvaluateAsync(
+            new TokenDeletionContext { Caller = caller, Token = ToInfo(plan.Old), Reason = policyReason }, cancellationToken).ConfigureAwait(false);
+        if (!policy.Succeeded)
+        {
+            await _authorizer.DenyAsync(caller, "rotate", plan.Old.ClientId, plan.Old.RoleId, policy.Message, cancellationToken).ConfigureAwait(false);
+        }
+
+        return policy;
+    }
+
+    /// <summary>Rotation, step 3: the new token, with the old one's description unless another is given.</summary>
+    private Task<ManagementResult<IssuedToken>> IssueReplacementAsync(TokenCaller caller, RotationPlan plan, TokenRotateOptions options, CancellationToken cancellationToken)
+    {
+        ManagementResult<DateTimeOffsetBox> expiry = ResolveExpiry(caller.OrganizationId, null);
+        return IssueAsync(new TokenGenerationRequest(plan.Target)
+        {
+            OrganizationId = caller.OrganizationId,
+            Description = options.Description ?? plan.Old.Description,
+            CreatedBy = caller.Id,
+            ExpiresAt = expiry.Value?.Value,
+            Format = options.Format,
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Rotation, step 4: the old token is deleted now, or at the end of the grace period (its expiry date in the store,
+    /// and a timer). If that fails, the new token is deleted again: the caller keeps the old one and no unknown new
+    /// token lingers.
+    /// </summary>
+    /// <returns>When the old token stops working.</returns>
+    private async Task<DateTimeOffset> RetireRotatedAsync(TokenCaller caller, RotationPlan plan, string newClientId, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        try
+        {
+            if (plan.Grace == TimeSpan.Zero)
+            {
+                await DeleteRecordAsync(caller, plan.Old, DeletionReason.Rotated, cancellationToken, relatedClientId: newClientId).ConfigureAwait(false);
+            }
+            else
+            {
+                await ScheduleDeletionAsync(caller, plan.Old, now + plan.Grace, newClientId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await _store.DeleteAsync(newClientId, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        return now + plan.Grace;
+    }
+
+    /// <summary>Rotation, step 5: the audit event that ties the old and the new token together.</summary>
+    private ValueTask AuditRotationAsync(TokenCaller caller, RotationPlan plan, string newClientId, DateTimeOffset retiredAt, CancellationToken cancellationToken) =>
+        _auditor.WriteAsync(new TokenAuditEvent
+        {
+            Kind = TokenAuditEventKind.Rotated,
+            Operation = "rotate",
+            OccurredAt = retiredAt - plan.Grace,
+            ActorId = caller.Id,
+            OrganizationId = caller.OrganizationId,
+            ClientId = plan.Old.ClientId,
+            RoleId = plan.Target.Id,
+            RelatedClientId = newClientId,
+            EffectiveAt = retiredAt,
+        }, cancellationToken);
+
     private async Task ScheduleDeletionAsync(TokenCaller caller, StoredToken old, DateTimeOffset deleteAt, string newClientId, CancellationToken cancellationToken)
     {
         // The deadline goes into the store first: verification honours it even if the timer never fires.
         await _store.SetExpiryAsync(old.ClientId, deleteAt, cancellationToken).ConfigureAwait(false);
-        if (!_disposed)
-        {
-            ITimer timer = _timeProvider.CreateTimer(
-                static state =>
-                {
-                    var (manager, record, related) = ((TokenManager, StoredToken, string))state!;
-                    _ = manager.RunScheduledDeletionAsync(record, related);
-                },
-                (this, old, newClientId),
-                deleteAt - _timeProvider.GetUtcNow(),
-                Timeout.InfiniteTimeSpan);
-            if (_scheduledDeletions.TryGetValue(old.ClientId, out ITimer? previous))
-            {
-                previous.Dispose();
-            }
-
-            _scheduledDeletions[old.ClientId] = timer;
-        }
-
-        await AuditAsync(new TokenAuditEvent
+        _scheduler.Schedule(old, deleteAt, newClientId);
+        await _auditor.WriteAsync(new TokenAuditEvent
         {
             Kind = TokenAuditEventKind.DeletionScheduled,
             Operation = "rotate",
@@ -473,76 +484,6 @@ public sealed class TokenManager : ITokenManager, IDisposable
             RelatedClientId = newClientId,
             EffectiveAt = deleteAt,
         }, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task RunScheduledDeletionAsync(StoredToken record, string relatedClientId)
-    {
-        try
-        {
-            _scheduledDeletions.TryRemove(record.ClientId, out _);
-            await DeleteRecordAsync(_system, record, DeletionReason.Rotated, CancellationToken.None, relatedClientId).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // A timer callback has no caller to throw to: log, and leave the rest to PurgeExpiredAsync.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Log.ScheduledDeletionFailed(_logger, ex, record.ClientId);
-        }
-    }
-
-    private async ValueTask<ManagementResult?> AuthorizeAsync(TokenCaller caller, string operation, string permission, string? clientId, CancellationToken cancellationToken)
-    {
-        if (caller.HasPermission(permission))
-        {
-            return null;
-        }
-
-        string message = $"Caller '{caller.Id}' lacks the permission '{permission}' needed to {operation} tokens.";
-        await DenyAsync(caller, operation, clientId is null ? null : EchoClientId(clientId), null, message, cancellationToken).ConfigureAwait(false);
-        return ManagementResult.Failed(ManagementStatus.PermissionDenied, message, permission);
-    }
-
-    private async ValueTask<ManagementResult?> CheckEscalationAsync(TokenCaller caller, string operation, Role target, string? clientId, CancellationToken cancellationToken)
-    {
-        string? missing = caller.FindEscalation(target);
-        if (missing is null)
-        {
-            return null;
-        }
-
-        string message = $"Caller '{caller.Id}' cannot create a token of role '{target.Name}': the role grants '{missing}', which the caller does not hold on every resource the role covers.";
-        await DenyAsync(caller, operation, clientId, target.Id, message, cancellationToken).ConfigureAwait(false);
-        return ManagementResult.Failed(ManagementStatus.EscalationDenied, message, missing);
-    }
-
-    private ValueTask DenyAsync(TokenCaller caller, string operation, string? clientId, string? roleId, string? detail, CancellationToken cancellationToken) =>
-        AuditAsync(new TokenAuditEvent
-        {
-            Kind = TokenAuditEventKind.Denied,
-            Operation = operation,
-            OccurredAt = _timeProvider.GetUtcNow(),
-            ActorId = caller.Id,
-            OrganizationId = caller.OrganizationId,
-            ClientId = clientId,
-            RoleId = roleId,
-            Detail = detail,
-        }, cancellationToken);
-
-    private async ValueTask AuditAsync(TokenAuditEvent auditEvent, CancellationToken cancellationToken)
-    {
-        foreach (ITokenAuditSink sink in _auditSinks)
-        {
-            try
-            {
-                await sink.WriteAsync(auditEvent, cancellationToken).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // The operation already happened; a failing sink must not hide that or starve the other sinks.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                Log.AuditSinkFailed(_logger, ex, sink.GetType().FullName ?? sink.GetType().Name, auditEvent.Kind);
-            }
-        }
     }
 
     private async ValueTask<StoredToken?> FindInOrganizationAsync(TokenCaller caller, string clientId, CancellationToken cancellationToken)
@@ -591,15 +532,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
         new(record, _roles.TryGetRole(record.RoleId, out Role? role) ? role.Name : null);
 
     private static ManagementResult NotFound(string clientId) =>
-        ManagementResult.Failed(ManagementStatus.NotFound, $"No token with client id '{EchoClientId(clientId)}' in this organization.");
-
-    // Input is echoed in messages and the audit trail only when it cannot be a credential pasted into the wrong field.
-    private static string EchoClientId(string value) => CredentialGenerator.IsClientId(value) ? value : TokenMask.MaskToken(value);
-
-    private static string EchoRole(string value) =>
-        value.Length <= 40 && DisplayText.IsSafe(value) && !value.Contains('_', StringComparison.Ordinal) && !value.StartsWith(AstraTokenFormat.Prefix, StringComparison.Ordinal)
-            ? value
-            : TokenMask.MaskToken(value);
+        ManagementResult.Failed(ManagementStatus.NotFound, $"No token with client id '{SafeEcho.ClientId(clientId)}' in this organization.");
 
     private static Activity? StartActivity(string operation, TokenCaller caller)
     {
@@ -645,6 +578,9 @@ public sealed class TokenManager : ITokenManager, IDisposable
 
         public void Dispose() => _semaphore.Release();
     }
+
+    /// <summary>What a rotation replaces, with what, and when the old token stops working.</summary>
+    private sealed record RotationPlan(StoredToken Old, Role Target, TimeSpan Grace);
 
     /// <summary>An optional expiry date as a reference type, so it fits <see cref="ManagementResult{T}"/>.</summary>
     private sealed record DateTimeOffsetBox(DateTimeOffset? Value);

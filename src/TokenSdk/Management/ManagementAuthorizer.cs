@@ -1,0 +1,67 @@
+using TokenSdk.Roles;
+
+namespace TokenSdk.Management;
+
+/// <summary>
+/// The one place management decides who may do what: the caller's permission for an operation, and no escalation
+/// (a token never gets more than its creator holds). Every refusal is audited before it is returned.
+/// </summary>
+internal sealed class ManagementAuthorizer
+{
+    private readonly TokenAuditor _auditor;
+    private readonly TimeProvider _timeProvider;
+
+    public ManagementAuthorizer(TokenAuditor auditor, TimeProvider timeProvider)
+    {
+        _auditor = auditor;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Returns <see langword="null"/> when <paramref name="caller"/> holds <paramref name="permission"/>; otherwise audits and returns the refusal.</summary>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="operation">The operation, as audited (<c>generate</c>, <c>delete</c>, ...).</param>
+    /// <param name="permission">The permission it needs.</param>
+    /// <param name="clientId">The token it is about, if any, as the caller gave it (echoed masked unless it is a client id).</param>
+    /// <param name="cancellationToken">Cancels the audit.</param>
+    /// <param name="subject">What the operation acts on, for the message.</param>
+    public async ValueTask<ManagementResult?> AuthorizeAsync(
+        TokenCaller caller, string operation, string permission, string? clientId, CancellationToken cancellationToken, string subject = "tokens")
+    {
+        if (caller.HasPermission(permission))
+        {
+            return null;
+        }
+
+        string message = $"Caller '{caller.Id}' lacks the permission '{permission}' needed to {operation} {subject}.";
+        await DenyAsync(caller, operation, clientId is null ? null : SafeEcho.ClientId(clientId), null, message, cancellationToken).ConfigureAwait(false);
+        return ManagementResult.Failed(ManagementStatus.PermissionDenied, message, permission);
+    }
+
+    /// <summary>Returns <see langword="null"/> when <paramref name="caller"/> may grant <paramref name="target"/>; otherwise audits and returns the refusal.</summary>
+    public async ValueTask<ManagementResult?> CheckEscalationAsync(TokenCaller caller, string operation, Role target, string? clientId, CancellationToken cancellationToken)
+    {
+        string? missing = caller.FindEscalation(target);
+        if (missing is null)
+        {
+            return null;
+        }
+
+        string message = $"Caller '{caller.Id}' cannot create a token of role '{target.Name}': the role grants '{missing}', which the caller does not hold on every resource the role covers.";
+        await DenyAsync(caller, operation, clientId, target.Id, message, cancellationToken).ConfigureAwait(false);
+        return ManagementResult.Failed(ManagementStatus.EscalationDenied, message, missing);
+    }
+
+    /// <summary>Audits a refusal decided elsewhere (the deletion policy).</summary>
+    public ValueTask DenyAsync(TokenCaller caller, string operation, string? clientId, string? roleId, string? detail, CancellationToken cancellationToken) =>
+        _auditor.WriteAsync(new TokenAuditEvent
+        {
+            Kind = TokenAuditEventKind.Denied,
+            Operation = operation,
+            OccurredAt = _timeProvider.GetUtcNow(),
+            ActorId = caller.Id,
+            OrganizationId = caller.OrganizationId,
+            ClientId = clientId,
+            RoleId = roleId,
+            Detail = detail,
+        }, cancellationToken);
+}
