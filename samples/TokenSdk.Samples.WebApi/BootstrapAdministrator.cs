@@ -26,7 +26,7 @@ namespace TokenSdk.Samples.WebApi;
 /// bootstrap begins. A stored token whose file is absent is never touched: the operator may have moved the file
 /// away, as they should once the token is kept somewhere safer.</para>
 /// </remarks>
-internal sealed partial class BootstrapAdministrator
+public sealed partial class BootstrapAdministrator
 {
     /// <summary>The description of the bootstrap token, shown when tokens are listed.</summary>
     public const string Description = "bootstrap administrator";
@@ -77,10 +77,10 @@ internal sealed partial class BootstrapAdministrator
     public string TemporaryFilePath { get; }
 
     /// <summary>
-    /// Gets a hook called after each durable step. Tests throw from it to stop the bootstrap there, as a crash
+    /// Gets or sets a hook called after each durable step. Tests throw from it to stop the bootstrap there, as a crash
     /// would, then run a new bootstrap over the same directory as a restart would.
     /// </summary>
-    public Action<BootstrapStep>? AfterStep { get; init; }
+    public Action<BootstrapStep>? AfterStep { get; set; }
 
     /// <summary>Creates the bootstrap from the host's services.</summary>
     /// <param name="services">The services (TokenSdk with a store).</param>
@@ -250,7 +250,7 @@ internal sealed partial class BootstrapAdministrator
 }
 
 /// <summary>A durable step of <see cref="BootstrapAdministrator.RunAsync"/>, after which a crash leaves a state the next start handles.</summary>
-internal enum BootstrapStep
+public enum BootstrapStep
 {
     /// <summary>The file's directory exists, owner-only.</summary>
     DirectoryReady,
@@ -278,7 +278,7 @@ internal enum BootstrapStep
 }
 
 /// <summary>What <see cref="BootstrapAdministrator.RunAsync"/> did.</summary>
-internal enum BootstrapOutcome
+public enum BootstrapOutcome
 {
     /// <summary>The store holds tokens and no bootstrap was interrupted: nothing to do.</summary>
     NotNeeded,
@@ -291,7 +291,7 @@ internal enum BootstrapOutcome
 }
 
 /// <summary>The bootstrap cannot go on without an operator; the message says what to do.</summary>
-internal sealed class BootstrapException : Exception
+public sealed class BootstrapException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public BootstrapException()
