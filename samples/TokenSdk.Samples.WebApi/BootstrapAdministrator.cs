@@ -155,7 +155,7 @@ public sealed partial class BootstrapAdministrator
         }
         else
         {
-            File.Move(TemporaryFilePath, FilePath, overwrite: false);
+            BootstrapFiles.PublishWithoutReplacing(TemporaryFilePath, FilePath);
         }
 
         Step(BootstrapStep.RecoveryPublished);
@@ -193,7 +193,7 @@ public sealed partial class BootstrapAdministrator
         Step(BootstrapStep.TokenStored);
         await AuditAsync(issued.Details).ConfigureAwait(false);
 
-        File.Move(TemporaryFilePath, FilePath, overwrite: false);
+        BootstrapFiles.PublishWithoutReplacing(TemporaryFilePath, FilePath);
         Step(BootstrapStep.Published);
         BootstrapFiles.FlushDirectory(_directory);
         Step(BootstrapStep.DirectoryFlushed);

@@ -9,6 +9,7 @@ namespace TokenSdk.Samples.WebApi;
 /// </summary>
 internal static partial class BootstrapFiles
 {
+    private const int ErrnoExists = 17; // EEXIST, on Linux and macOS alike
     private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode GroupOrOther =
@@ -63,6 +64,43 @@ internal static partial class BootstrapFiles
         var file = new FileStream(path, options);
         File.SetUnixFileMode(file.SafeFileHandle, OwnerOnlyFile);
         return file;
+    }
+
+    /// <summary>
+    /// Gives <paramref name="temporary"/> the name <paramref name="target"/>, failing if <paramref name="target"/>
+    /// exists, even if it appears meanwhile. The directory still needs flushing afterwards.
+    /// </summary>
+    /// <remarks>
+    /// <c>File.Move(..., overwrite: false)</c> checks for the target then renames, which replaces a target created
+    /// in between. A hard link cannot replace anything: link, then remove the temporary name. A crash between the two
+    /// leaves both names on one file, which <see cref="BootstrapAdministrator"/> recognizes at the next start.
+    /// </remarks>
+    /// <param name="temporary">The file's current path.</param>
+    /// <param name="target">Its new path.</param>
+    /// <exception cref="IOException"><paramref name="target"/> exists, or the file system refused.</exception>
+    public static void PublishWithoutReplacing(string temporary, string target)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            // MoveFileEx without MOVEFILE_REPLACE_EXISTING: atomic, and never replaces.
+            File.Move(temporary, target, overwrite: false);
+            return;
+        }
+
+        if (Link(temporary, target) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == ErrnoExists)
+            {
+                throw new IOException($"Cannot publish '{temporary}' as '{target}': that file exists.");
+            }
+
+            // A file system without hard links (some network and FUSE ones): check-then-rename is the best left.
+            File.Move(temporary, target, overwrite: false);
+            return;
+        }
+
+        File.Delete(temporary);
     }
 
     /// <summary>
@@ -136,6 +174,9 @@ internal static partial class BootstrapFiles
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Link(string existingPath, string newPath);
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int Fsync(int fd);
