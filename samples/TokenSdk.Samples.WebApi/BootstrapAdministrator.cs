@@ -187,6 +187,7 @@ public sealed partial class BootstrapAdministrator
         {
             // Another token has this client id (a one in 52^24 chance): the file must not stay as if it were ours.
             File.Delete(TemporaryFilePath);
+            BootstrapFiles.FlushDirectory(_directory);
             throw new BootstrapException($"The store refused the bootstrap token's client id {issued.Details.ClientId} as taken; start again.");
         }
 
