@@ -1,15 +1,13 @@
 // A minimal API protected by application tokens, with the Astra-style token management API, a health check and
 // the durable file store. On first start (empty store) it creates one Organization Administrator token and writes
-// its details to an owner-only file, printing only that file's path.
+// its details to an owner-only file, printing only that file's path (BootstrapAdministrator: crash-safe).
 //
 //   TOKENSDK_STORE           the store directory (default: <local app data>/TokenSdk.Samples.WebApi/store)
 //   TOKENSDK_BOOTSTRAP_FILE  where the first token's details go (default: bootstrap-token.json in the store directory)
 using Microsoft.AspNetCore.Authorization;
-using TokenSdk;
 using TokenSdk.AspNetCore.Authorization;
-using TokenSdk.Credentials;
-using TokenSdk.Management;
 using TokenSdk.Roles;
+using TokenSdk.Samples.WebApi;
 using TokenSdk.Storage;
 
 string storeDirectory = Environment.GetEnvironmentVariable("TOKENSDK_STORE") is { Length: > 0 } store
@@ -52,43 +50,33 @@ app.MapGet("/billing", [RequirePermission(Permissions.OrgBillingRead)] () => Res
 app.MapTokenManagement();
 app.MapHealthChecks("/healthz");
 
-await BootstrapAsync(app.Services, bootstrapFile);
+// Open the store now rather than at the first request (DI creates it lazily), then make sure someone can manage
+// tokens. A store that cannot be used, or a bootstrap that needs an operator, stops the server with one clear line.
+try
+{
+    _ = app.Services.GetRequiredService<ITokenStore>();
+    BootstrapOutcome outcome = await BootstrapAdministrator.Create(app.Services, bootstrapFile).RunAsync();
+    if (outcome == BootstrapOutcome.Created)
+    {
+        Console.WriteLine($"The store was empty: an Organization Administrator token was created. Its details are in {bootstrapFile} (readable by you only).");
+    }
+    else if (outcome == BootstrapOutcome.Completed)
+    {
+        Console.WriteLine($"An interrupted bootstrap was completed: the Organization Administrator token's details are in {bootstrapFile} (readable by you only).");
+    }
+}
+catch (Exception ex) when (ex is TokenStoreException or BootstrapException)
+{
+    await Console.Error.WriteLineAsync($"The sample cannot start: {ex.Message}");
+    await app.DisposeAsync();
+    return 1;
+}
+
 await app.RunAsync();
+return 0;
 
 static string DataDirectory()
 {
     string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
     return string.IsNullOrEmpty(local) ? Path.Combine(AppContext.BaseDirectory, "data") : local;
-}
-
-// With an empty store nobody could call the management API: create the first administrator token.
-static async Task BootstrapAsync(IServiceProvider services, string path)
-{
-    ITokenStore store = services.GetRequiredService<ITokenStore>();
-    if ((await store.ListAsync(new TokenListQuery { Limit = 1 })).Count > 0)
-    {
-        return;
-    }
-
-    string organization = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TokenSdkOptions>>().Value.DefaultOrganizationId;
-    var bootstrap = new TokenCaller("bootstrap", organization, [DefaultRoles.OrganizationAdministrator]);
-    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-    if (File.Exists(path))
-    {
-        throw new InvalidOperationException(
-            $"The token store is empty but '{path}' already exists, from an earlier store. Remove it, or set TOKENSDK_BOOTSTRAP_FILE to another path.");
-    }
-
-    // Create the file first (never overwrite one), owner-only, so the secret is never in a file others can read.
-    var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-    if (!OperatingSystem.IsWindows())
-    {
-        fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    }
-
-    await using var writer = new StreamWriter(path, System.Text.Encoding.UTF8, fileOptions);
-    ManagementResult<GeneratedToken> result = await services.GetRequiredService<ITokenManager>().GenerateAsync(
-        bootstrap, DefaultRoles.OrganizationAdministrator.Id, new TokenGenerateOptions { Description = "bootstrap administrator" });
-    await writer.WriteAsync(result.GetValueOrThrow().ToJson(indented: true));
-    Console.WriteLine($"The store was empty: an Organization Administrator token was created. Its details are in {path} (readable by you only).");
 }
