@@ -34,6 +34,19 @@ public sealed class TokenCaller
     /// <summary>Gets the organization the caller may manage.</summary>
     public string OrganizationId { get; }
 
+    /// <summary>
+    /// Gets the client id of the application token the caller presented, or <see langword="null"/> when the caller is
+    /// not a token (a signed-in person, the CLI, code acting in its own name).
+    /// </summary>
+    /// <remarks>
+    /// Set by <see cref="FromVerification"/>, and by <see cref="FromPrincipal"/> for a principal authenticated by an
+    /// application token (its <see cref="TokenClaimTypes.ClientId"/> claim). The lock-out guard of
+    /// <see cref="TokenDeletionPolicy"/> applies only to token callers: a caller that is not a token is itself a way to
+    /// manage the organization's tokens, so deleting the last token that can manage tokens cannot lock it out.
+    /// </remarks>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? ClientId { get; init; }
+
     /// <summary>Gets the caller's roles.</summary>
     public IReadOnlyList<Role> Roles => _roles;
 
@@ -126,7 +139,7 @@ public sealed class TokenCaller
             }
         }
 
-        return new TokenCaller(id, organizationId, callerRoles);
+        return new TokenCaller(id, organizationId, callerRoles) { ClientId = First(TokenClaimTypes.ClientId) };
     }
 
     /// <summary>Creates a caller from a valid verification result: the token acts with its own role and organization.</summary>
@@ -141,7 +154,7 @@ public sealed class TokenCaller
             throw new ArgumentException($"Only a valid token can act as a caller; this one is {state}.", nameof(result));
         }
 
-        return new TokenCaller(result.ClientId!, result.OrganizationId!, [result.Role!]);
+        return new TokenCaller(result.ClientId!, result.OrganizationId!, [result.Role!]) { ClientId = result.ClientId };
     }
 
     /// <summary>Returns the caller's id, organization and role names.</summary>

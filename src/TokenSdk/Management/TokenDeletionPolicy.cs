@@ -5,8 +5,10 @@ namespace TokenSdk.Management;
 
 /// <summary>
 /// The default <see cref="ITokenDeletionPolicy"/>: a reason is required, and (unless
-/// <see cref="TokenManagementOptions.LockoutGuard"/> is off) the last live token of an organization that can manage
-/// tokens cannot be deleted.
+/// <see cref="TokenManagementOptions.LockoutGuard"/> is off) a caller that is itself a token
+/// (<see cref="TokenCaller.ClientId"/>) cannot delete the last live token of its organization that can manage tokens,
+/// which would leave the organization's token-authenticated administrators no way back. A caller that is not a token
+/// (a signed-in person, the CLI) is such a way, so the guard does not apply to it.
 /// </summary>
 public sealed class TokenDeletionPolicy : ITokenDeletionPolicy
 {
@@ -40,7 +42,9 @@ public sealed class TokenDeletionPolicy : ITokenDeletionPolicy
                 "A deletion reason is required: Compromised, NoLongerNeeded, RoleChange or Other.");
         }
 
-        if (!_lockoutGuard || context.Reason is DeletionReason.Rotated or DeletionReason.Expired || !CanManage(context.Token.RoleId))
+        // Only a token can lock its organization out by deleting the last token that can manage tokens: any other caller
+        // (a signed-in person, the CLI) is itself a way to manage them.
+        if (!_lockoutGuard || context.Caller.ClientId is null || context.Reason is DeletionReason.Rotated or DeletionReason.Expired || !CanManage(context.Token.RoleId))
         {
             return ManagementResult.Success;
         }

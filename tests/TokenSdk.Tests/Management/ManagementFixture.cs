@@ -73,12 +73,18 @@ internal sealed class ManagementFixture : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>A person holding Organization Administrator in <paramref name="organizationId"/>.</summary>
+    /// <summary>
+    /// An Organization Administrator token of <paramref name="organizationId"/> calling through an API: the lock-out
+    /// guard applies to it.
+    /// </summary>
     public static TokenCaller Admin(string organizationId = "acme", string id = "alice") =>
-        new(id, organizationId, [DefaultRoles.OrganizationAdministrator]);
+        new(id, organizationId, [DefaultRoles.OrganizationAdministrator]) { ClientId = id + "-token" };
 
-    /// <summary>A person holding only <paramref name="roles"/>.</summary>
-    public static TokenCaller Caller(string id, params Role[] roles) => new(id, "acme", roles);
+    /// <summary>A person (not a token) holding Organization Administrator in acme: the lock-out guard does not apply.</summary>
+    public static TokenCaller Person(string id = "paula") => new(id, "acme", [DefaultRoles.OrganizationAdministrator]);
+
+    /// <summary>A token holding only <paramref name="roles"/>.</summary>
+    public static TokenCaller Caller(string id, params Role[] roles) => new(id, "acme", roles) { ClientId = id + "-token" };
 
     /// <summary>Generates a token that must succeed (by default as <see cref="Admin"/> of acme).</summary>
     public async Task<GeneratedToken> GenerateAsync(Role role, TokenCaller? caller = null, TokenGenerateOptions? options = null)

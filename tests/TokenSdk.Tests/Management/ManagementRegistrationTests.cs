@@ -21,7 +21,7 @@ public class ManagementRegistrationTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static TokenCaller Administrator(string organizationId = TokenSdkOptions.DefaultOrganization) =>
-        new("admin", organizationId, [DefaultRoles.OrganizationAdministrator]);
+        new("admin", organizationId, [DefaultRoles.OrganizationAdministrator]) { ClientId = "admintoken" };
 
     private static ServiceProvider Build(IServiceCollection services) =>
         services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

@@ -15,7 +15,7 @@ public class TokenDeletionPolicyTests
     private readonly InMemoryTokenStore _store = new();
     private readonly RoleCatalog _roles = new();
     private readonly FakeTimeProvider _time = new(s_start);
-    private readonly TokenCaller _caller = new("admin", Organization, [DefaultRoles.OrganizationAdministrator]);
+    private readonly TokenCaller _caller = new("admin", Organization, [DefaultRoles.OrganizationAdministrator]) { ClientId = "admintoken" };
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
