@@ -8,7 +8,10 @@ using TokenSdk.Verification;
 
 namespace TokenSdk.Cli.Tests;
 
-/// <summary>The tool and a running service (a library instance in this process) share one file store directory.</summary>
+/// <summary>
+/// The tool, as real processes, and a running service (a library instance in this process) share one file store directory.
+/// </summary>
+[Trait("Category", "Slow")]
 public sealed class CrossProcessTests
 {
     // The file store's bound is about a second (RefreshInterval 500 ms); this is generous on a loaded machine.
@@ -17,7 +20,7 @@ public sealed class CrossProcessTests
     [Fact]
     public async Task DeleteThroughCli_LibraryInstanceOnSameStore_SeesItWithinTheBound()
     {
-        using var store = new TempStore();
+        using var store = new TempStore(CliMode.Process);
         CreatedToken token = await store.CreateAsync("read-write-service-account");
         await using ServiceProvider library = OpenLibrary(store.Directory);
         ITokenVerifier verifier = library.GetRequiredService<ITokenVerifier>();
@@ -47,7 +50,7 @@ public sealed class CrossProcessTests
     [Fact]
     public async Task CreateThroughLibrary_WhileOpen_CliListsAndVerifiesIt()
     {
-        using var store = new TempStore();
+        using var store = new TempStore(CliMode.Process);
         await store.CreateAsync();
         await using ServiceProvider library = OpenLibrary(store.Directory);
         ITokenManager manager = library.GetRequiredService<ITokenManager>();
