@@ -9,7 +9,8 @@ using TokenSdk.Verification;
 namespace TokenSdk.Cli.Tests;
 
 /// <summary>
-/// The tool, as real processes, and a running service (a library instance in this process) share one file store directory.
+/// The tool, as a real process, and a running service (a library instance in this process) share one file store
+/// directory. Setting up the store runs the tool in process.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class CrossProcessTests
@@ -20,13 +21,13 @@ public sealed class CrossProcessTests
     [Fact]
     public async Task DeleteThroughCli_LibraryInstanceOnSameStore_SeesItWithinTheBound()
     {
-        using var store = new TempStore(CliMode.Process);
+        using var store = new TempStore();
         CreatedToken token = await store.CreateAsync("read-write-service-account");
         await using ServiceProvider library = OpenLibrary(store.Directory);
         ITokenVerifier verifier = library.GetRequiredService<ITokenVerifier>();
         TokenVerificationResult before = await verifier.VerifyAsync(token.Token, TestContext.Current.CancellationToken);
 
-        CliResult deleted = await store.RunAsync("tokens", "delete", token.ClientId, "--reason", "compromised", "--yes");
+        CliResult deleted = await CliProcess.RunAsync(["tokens", "delete", token.ClientId, "--reason", "compromised", "--yes", "--store", store.Directory]);
         var clock = Stopwatch.StartNew();
         TokenVerificationResult after;
         do
@@ -50,15 +51,15 @@ public sealed class CrossProcessTests
     [Fact]
     public async Task CreateThroughLibrary_WhileOpen_CliListsAndVerifiesIt()
     {
-        using var store = new TempStore(CliMode.Process);
+        using var store = new TempStore();
         await store.CreateAsync();
         await using ServiceProvider library = OpenLibrary(store.Directory);
         ITokenManager manager = library.GetRequiredService<ITokenManager>();
         var admin = new TokenCaller("service", TokenSdkOptions.DefaultOrganization, [DefaultRoles.OrganizationAdministrator]);
         GeneratedToken created = (await manager.GenerateAsync(admin, "read-only-user", cancellationToken: TestContext.Current.CancellationToken)).GetValueOrThrow();
 
-        CliResult verified = await store.RunWithInputAsync(created.Token, "tokens", "verify");
-        CliResult listed = await store.RunAsync("tokens", "list");
+        CliResult verified = await CliProcess.RunAsync(["tokens", "verify", "--store", store.Directory], created.Token);
+        CliResult listed = await CliProcess.RunAsync(["tokens", "list", "--store", store.Directory]);
 
         Assert.Equal(0, verified.ExitCode);
         Assert.Contains(created.ClientId, listed.StandardOutput, StringComparison.Ordinal);

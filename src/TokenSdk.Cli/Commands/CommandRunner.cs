@@ -18,7 +18,7 @@ internal static class CommandRunner
     /// <param name="body">The command: reads its own options from the parse result; returns its exit code.</param>
     public static void SetAction(Command command, CliEnvironment environment, Func<ParseResult, CliContext, CancellationToken, Task<int>> body) =>
         command.SetAction((parse, cancellationToken) => RunAsync(
-            environment, (ct) => body(parse, CliContext.From(environment, parse), ct), cancellationToken));
+            environment, ct => body(parse, CliContext.From(environment, parse), ct), cancellationToken));
 
     /// <summary>Runs <paramref name="body"/>.</summary>
     /// <param name="environment">Where failures are written.</param>
