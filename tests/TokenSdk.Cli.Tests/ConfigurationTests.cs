@@ -66,7 +66,7 @@ public sealed class ConfigurationTests
         string config = Path.Combine(store.Root, "appsettings.json");
         await File.WriteAllTextAsync(config, ServiceConfig, TestContext.Current.CancellationToken);
 
-        CliResult result = await CliProcess.RunAsync(["roles", "list", "--output", "json"], config: config);
+        CliResult result = await InProcessCli.RunAsync(["roles", "list", "--output", "json"], config: config);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("\"reporting\"", result.StandardOutput, StringComparison.Ordinal);
@@ -75,7 +75,7 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task RolesList_WithoutConfig_HasNoCustomRole()
     {
-        CliResult result = await CliProcess.RunAsync(["roles", "list", "--output", "json"]);
+        CliResult result = await InProcessCli.RunAsync(["roles", "list", "--output", "json"]);
 
         Assert.Equal(0, result.ExitCode);
         Assert.DoesNotContain("\"reporting\"", result.StandardOutput, StringComparison.Ordinal);

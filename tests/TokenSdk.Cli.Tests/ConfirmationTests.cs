@@ -2,7 +2,11 @@ using TokenSdk.Cli.Tests.TestSupport;
 
 namespace TokenSdk.Cli.Tests;
 
-/// <summary><c>tokens delete</c> without <c>--yes</c> at a terminal (a pseudo-terminal through util-linux <c>script</c>).</summary>
+/// <summary>
+/// <c>tokens delete</c> without <c>--yes</c> at a terminal (a pseudo-terminal through util-linux <c>script</c>): the
+/// prompt runs as a real process; setting up and checking the store run in process.
+/// </summary>
+[Trait("Category", "Slow")]
 public sealed class ConfirmationTests
 {
     [Fact]

@@ -8,7 +8,11 @@ using TokenSdk.Verification;
 
 namespace TokenSdk.Cli.Tests;
 
-/// <summary>The tool and a running service (a library instance in this process) share one file store directory.</summary>
+/// <summary>
+/// The tool, as a real process, and a running service (a library instance in this process) share one file store
+/// directory. Setting up the store runs the tool in process.
+/// </summary>
+[Trait("Category", "Slow")]
 public sealed class CrossProcessTests
 {
     // The file store's bound is about a second (RefreshInterval 500 ms); this is generous on a loaded machine.
@@ -23,7 +27,7 @@ public sealed class CrossProcessTests
         ITokenVerifier verifier = library.GetRequiredService<ITokenVerifier>();
         TokenVerificationResult before = await verifier.VerifyAsync(token.Token, TestContext.Current.CancellationToken);
 
-        CliResult deleted = await store.RunAsync("tokens", "delete", token.ClientId, "--reason", "compromised", "--yes");
+        CliResult deleted = await CliProcess.RunAsync(["tokens", "delete", token.ClientId, "--reason", "compromised", "--yes", "--store", store.Directory]);
         var clock = Stopwatch.StartNew();
         TokenVerificationResult after;
         do
@@ -54,8 +58,8 @@ public sealed class CrossProcessTests
         var admin = new TokenCaller("service", TokenSdkOptions.DefaultOrganization, [DefaultRoles.OrganizationAdministrator]);
         GeneratedToken created = (await manager.GenerateAsync(admin, "read-only-user", cancellationToken: TestContext.Current.CancellationToken)).GetValueOrThrow();
 
-        CliResult verified = await store.RunWithInputAsync(created.Token, "tokens", "verify");
-        CliResult listed = await store.RunAsync("tokens", "list");
+        CliResult verified = await CliProcess.RunAsync(["tokens", "verify", "--store", store.Directory], created.Token);
+        CliResult listed = await CliProcess.RunAsync(["tokens", "list", "--store", store.Directory]);
 
         Assert.Equal(0, verified.ExitCode);
         Assert.Contains(created.ClientId, listed.StandardOutput, StringComparison.Ordinal);

@@ -8,7 +8,7 @@ public sealed class RolesCommandsTests
     [Fact]
     public async Task List_Json_HasEveryDefaultRoleWithPermissions()
     {
-        CliResult result = await CliProcess.RunAsync(["roles", "list", "--output", "json"]);
+        CliResult result = await InProcessCli.RunAsync(["roles", "list", "--output", "json"]);
 
         Assert.Equal(0, result.ExitCode);
         using JsonDocument json = JsonDocument.Parse(result.StandardOutput);
@@ -22,7 +22,7 @@ public sealed class RolesCommandsTests
     [Fact]
     public async Task List_Piped_PrintsTabSeparatedLinesWithoutHeader()
     {
-        CliResult result = await CliProcess.RunAsync(["roles", "list"]);
+        CliResult result = await InProcessCli.RunAsync(["roles", "list"]);
 
         Assert.Equal(0, result.ExitCode);
         string[] lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -34,7 +34,7 @@ public sealed class RolesCommandsTests
     [Fact]
     public async Task Show_ByName_PrintsTheRoleAndItsPermissions()
     {
-        CliResult result = await CliProcess.RunAsync(["roles", "show", "Read Only User"]);
+        CliResult result = await InProcessCli.RunAsync(["roles", "show", "Read Only User"]);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Read Only User (read-only-user)", result.StandardOutput, StringComparison.Ordinal);
@@ -45,7 +45,7 @@ public sealed class RolesCommandsTests
     [Fact]
     public async Task Show_JsonById_HasSortedPermissions()
     {
-        CliResult result = await CliProcess.RunAsync(["roles", "show", "billing-administrator", "--output", "json"]);
+        CliResult result = await InProcessCli.RunAsync(["roles", "show", "billing-administrator", "--output", "json"]);
 
         Assert.Equal(0, result.ExitCode);
         using JsonDocument json = JsonDocument.Parse(result.StandardOutput);
@@ -57,7 +57,7 @@ public sealed class RolesCommandsTests
     [Fact]
     public async Task Show_UnknownRole_ExitsOneWithOneLineError()
     {
-        CliResult result = await CliProcess.RunAsync(["roles", "show", "no-such-role"]);
+        CliResult result = await InProcessCli.RunAsync(["roles", "show", "no-such-role"]);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Empty(result.StandardOutput);

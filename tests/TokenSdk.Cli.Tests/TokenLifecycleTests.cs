@@ -7,9 +7,10 @@ namespace TokenSdk.Cli.Tests;
 public sealed class TokenLifecycleTests
 {
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task CreateListVerifyDelete_AsProcesses_TokenStopsVerifying()
     {
-        using var store = new TempStore();
+        using var store = new TempStore(CliMode.Process);
 
         CreatedToken token = await store.CreateAsync("read-only-user", "--description", "lifecycle");
         CliResult list = await store.RunAsync("tokens", "list", "--output", "json");

@@ -12,7 +12,7 @@ public sealed class UsageTests
     [InlineData("roles show --help")]
     public async Task Help_AnyCommand_ExitsZeroWithUsage(string arguments)
     {
-        CliResult result = await CliProcess.RunAsync(arguments.Split(' '));
+        CliResult result = await InProcessCli.RunAsync(arguments.Split(' '));
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Usage:", result.StandardOutput, StringComparison.Ordinal);
@@ -29,7 +29,7 @@ public sealed class UsageTests
     [InlineData("tokens", "Required command was not provided.")]
     public async Task BadArguments_ExitTwoWithOneClearLine(string arguments, string expected)
     {
-        CliResult result = await CliProcess.RunAsync(arguments.Split(' '));
+        CliResult result = await InProcessCli.RunAsync(arguments.Split(' '));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Empty(result.StandardOutput);
@@ -42,7 +42,7 @@ public sealed class UsageTests
     [Fact]
     public async Task TokensCommand_NoStoreOptionNorEnvironment_ExitsTwoNamingBoth()
     {
-        CliResult result = await CliProcess.RunAsync(["tokens", "list"]);
+        CliResult result = await InProcessCli.RunAsync(["tokens", "list"]);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("tokensdk: error: No token store given: pass --store DIR or set TOKENSDK_STORE.", result.StandardError.TrimEnd());
@@ -52,9 +52,9 @@ public sealed class UsageTests
     public async Task TokensCommand_StoreFromEnvironment_UsesIt()
     {
         using var store = new TempStore();
-        CliResult created = await CliProcess.RunAsync(["tokens", "create", "--role", "read-only-user", "--output", "json"], store: store.Directory);
+        CliResult created = await InProcessCli.RunAsync(["tokens", "create", "--role", "read-only-user", "--output", "json"], store: store.Directory);
 
-        CliResult listed = await CliProcess.RunAsync(["tokens", "list"], store: store.Directory);
+        CliResult listed = await InProcessCli.RunAsync(["tokens", "list"], store: store.Directory);
 
         Assert.Equal(0, created.ExitCode);
         Assert.Equal(0, listed.ExitCode);

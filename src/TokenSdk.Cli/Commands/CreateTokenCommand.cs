@@ -10,7 +10,8 @@ internal static class CreateTokenCommand
 {
     /// <summary>Builds the command.</summary>
     /// <param name="store">The shared <c>--store</c> option.</param>
-    public static Command Create(Option<string?> store)
+    /// <param name="environment">The environment of the invocation.</param>
+    public static Command Create(Option<string?> store, CliEnvironment environment)
     {
         var role = new Option<string>("--role", "-r")
         {
@@ -28,18 +29,18 @@ internal static class CreateTokenCommand
         {
             role, description, format, output, outFile,
         };
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(ct => RunAsync(
-            parse.GetValue(store), parse.GetRequiredValue(role), parse.GetValue(description), parse.GetValue(format),
-            parse.GetValue(output), parse.GetValue(outFile), ct), cancellationToken));
+        CommandRunner.SetAction(command, environment, (parse, context, ct) => RunAsync(
+            context, parse.GetValue(store), parse.GetRequiredValue(role), parse.GetValue(description), parse.GetValue(format),
+            parse.GetValue(output), parse.GetValue(outFile), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        string? store, string role, string? description, string? format, string? output, string? outFile, CancellationToken cancellationToken)
+        CliContext context, string? store, string role, string? description, string? format, string? output, string? outFile, CancellationToken cancellationToken)
     {
-        StoreSelection selection = StoreSelection.Resolve(store);
-        using TokenDetailsOutput destination = TokenDetailsOutput.Open(output, outFile);
-        await using CliSession session = CliSession.Open(selection, create: true);
+        StoreSelection selection = context.ResolveStore(store);
+        using TokenDetailsOutput destination = TokenDetailsOutput.Open(context, output, outFile);
+        await using CliSession session = CliSession.Open(context, selection, create: true);
 
         var options = new TokenGenerateOptions
         {

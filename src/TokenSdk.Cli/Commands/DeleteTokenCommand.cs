@@ -1,5 +1,4 @@
 using System.CommandLine;
-using TokenSdk.Cli.Output;
 using TokenSdk.Cli.Stores;
 using TokenSdk.Management;
 
@@ -18,7 +17,8 @@ internal static class DeleteTokenCommand
 
     /// <summary>Builds the command.</summary>
     /// <param name="store">The shared <c>--store</c> option.</param>
-    public static Command Create(Option<string?> store)
+    /// <param name="environment">The environment of the invocation.</param>
+    public static Command Create(Option<string?> store, CliEnvironment environment)
     {
         var clientId = new Argument<string>("clientId") { Description = "The client id of the token to delete (see 'tokens list')." };
         var reason = new Option<string>("--reason")
@@ -36,17 +36,17 @@ internal static class DeleteTokenCommand
         {
             clientId, reason, yes, allowLockout,
         };
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(ct => RunAsync(
-            parse.GetValue(store), parse.GetRequiredValue(clientId), parse.GetRequiredValue(reason), parse.GetValue(yes),
-            parse.GetValue(allowLockout), ct), cancellationToken));
+        CommandRunner.SetAction(command, environment, (parse, context, ct) => RunAsync(
+            context, parse.GetValue(store), parse.GetRequiredValue(clientId), parse.GetRequiredValue(reason), parse.GetValue(yes),
+            parse.GetValue(allowLockout), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? store, string clientId, string reasonName, bool yes, bool allowLockout, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, string? store, string clientId, string reasonName, bool yes, bool allowLockout, CancellationToken cancellationToken)
     {
-        StoreSelection selection = StoreSelection.Resolve(store);
+        StoreSelection selection = context.ResolveStore(store);
         DeletionReason reason = s_reasons[reasonName];
-        await using CliSession session = CliSession.Open(selection, create: false, lockoutGuard: !allowLockout);
+        await using CliSession session = CliSession.Open(context, selection, create: false, lockoutGuard: !allowLockout);
 
         // Unknown ids fail before any prompt.
         TokenInfo token = CommandRunner.ValueOrFail(
@@ -54,14 +54,14 @@ internal static class DeleteTokenCommand
 
         if (!yes)
         {
-            if (!Terminal.IsStdinTerminal)
+            if (!context.Terminal.IsStdinTerminal)
             {
                 throw new CliException(ExitCodes.Usage,
                     $"Refusing to delete token {token.ClientId} without confirmation: stdin is not a terminal. Pass --yes to delete it.");
             }
 
-            await Console.Error.WriteAsync($"Delete token {token.ClientId}? [y/N] ").ConfigureAwait(false);
-            string? answer = Console.ReadLine()?.Trim();
+            context.Errors.Prompt($"Delete token {token.ClientId}? [y/N]");
+            string? answer = (await context.Environment.In.ReadLineAsync(cancellationToken).ConfigureAwait(false))?.Trim();
             if (!string.Equals(answer, "y", StringComparison.OrdinalIgnoreCase) && !string.Equals(answer, "yes", StringComparison.OrdinalIgnoreCase))
             {
                 throw new CliException(ExitCodes.Failure, $"Token {token.ClientId} was not deleted.");
@@ -71,7 +71,7 @@ internal static class DeleteTokenCommand
         CommandRunner.ThrowIfFailed(
             await session.Manager.DeleteAsync(session.Caller, token.ClientId, reason, cancellationToken).ConfigureAwait(false));
 
-        Console.WriteLine($"Deleted token {token.ClientId} ({token.RoleName ?? token.RoleId}); reason: {reasonName}.");
+        await context.Out.WriteLineAsync($"Deleted token {token.ClientId} ({token.RoleName ?? token.RoleId}); reason: {reasonName}.").ConfigureAwait(false);
         return ExitCodes.Success;
     }
 }

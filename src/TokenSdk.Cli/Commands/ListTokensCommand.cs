@@ -10,7 +10,8 @@ internal static class ListTokensCommand
 {
     /// <summary>Builds the command.</summary>
     /// <param name="store">The shared <c>--store</c> option.</param>
-    public static Command Create(Option<string?> store)
+    /// <param name="environment">The environment of the invocation.</param>
+    public static Command Create(Option<string?> store, CliEnvironment environment)
     {
         var output = new Option<string?>("--output", "-o")
         {
@@ -19,22 +20,21 @@ internal static class ListTokensCommand
         };
         output.AcceptOnlyFromAmong("table", "json");
         var command = new Command("list", "List the tokens: client id, role, generation time, expiry, description. Never shows a secret.") { output };
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
-            ct => RunAsync(parse.GetValue(store), parse.GetValue(output), ct), cancellationToken));
+        CommandRunner.SetAction(command, environment, (parse, context, ct) => RunAsync(context, parse.GetValue(store), parse.GetValue(output), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? store, string? output, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, string? store, string? output, CancellationToken cancellationToken)
     {
-        StoreSelection selection = StoreSelection.Resolve(store);
-        await using CliSession session = CliSession.Open(selection, create: false);
+        StoreSelection selection = context.ResolveStore(store);
+        await using CliSession session = CliSession.Open(context, selection, create: false);
 
         IReadOnlyList<TokenInfo> tokens = CommandRunner.ValueOrFail(
             await session.Manager.ListAllAsync(session.Caller, cancellationToken).ConfigureAwait(false));
 
         if (output == "json")
         {
-            Console.WriteLine(Json.Write(json =>
+            context.Out.WriteLine(Json.Write(json =>
             {
                 json.WriteStartObject();
                 json.WriteStartArray("clients");
@@ -76,14 +76,14 @@ internal static class ListTokensCommand
                 token.Description);
         }
 
-        bool aligned = output == "table" || Terminal.IsStdoutTerminal;
+        bool aligned = output == "table" || context.Terminal.IsStdoutTerminal;
         if (aligned && tokens.Count == 0)
         {
-            Console.WriteLine("No tokens.");
+            context.Out.WriteLine("No tokens.");
             return ExitCodes.Success;
         }
 
-        table.Write(Console.Out, aligned);
+        table.Write(context.Out, aligned, context.Terminal);
         return ExitCodes.Success;
     }
 }

@@ -10,7 +10,8 @@ namespace TokenSdk.Cli.Commands;
 internal static class RolesCommands
 {
     /// <summary>Builds the <c>roles</c> command group.</summary>
-    public static Command Create()
+    /// <param name="environment">The environment of the invocation.</param>
+    public static Command Create(CliEnvironment environment)
     {
         var roles = new Command("roles", "Show the roles a token can have and their permissions (no store needed).");
 
@@ -21,28 +22,26 @@ internal static class RolesCommands
         };
         listOutput.AcceptOnlyFromAmong("table", "json");
         var list = new Command("list", "List every role: id, name, number of permissions, description.") { listOutput };
-        list.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
-            _ => ListAsync(parse.GetValue(listOutput)), cancellationToken));
+        CommandRunner.SetAction(list, environment, (parse, context, _) => ListAsync(context, parse.GetValue(listOutput)));
 
         var role = new Argument<string>("role") { Description = "The role's id (read-only-user) or name (\"Read Only User\")." };
         var showOutput = new Option<string?>("--output", "-o") { Description = "text (default) or json.", HelpName = "text|json" };
         showOutput.AcceptOnlyFromAmong("text", "json");
         var show = new Command("show", "Show one role and all its permissions. Exit code 1 if no role has that id or name.") { role, showOutput };
-        show.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
-            _ => ShowAsync(parse.GetRequiredValue(role), parse.GetValue(showOutput)), cancellationToken));
+        CommandRunner.SetAction(show, environment, (parse, context, _) => ShowAsync(context, parse.GetRequiredValue(role), parse.GetValue(showOutput)));
 
         roles.Add(list);
         roles.Add(show);
         return roles;
     }
 
-    private static async Task<int> ListAsync(string? output)
+    private static async Task<int> ListAsync(CliContext context, string? output)
     {
-        await using CliSession session = CliSession.WithoutStore();
+        await using CliSession session = CliSession.WithoutStore(context);
         IReadOnlyList<Role> all = session.Roles.GetRoles();
         if (output == "json")
         {
-            Console.WriteLine(Json.Write(json =>
+            context.Out.WriteLine(Json.Write(json =>
             {
                 json.WriteStartObject();
                 json.WriteStartArray("roles");
@@ -63,36 +62,37 @@ internal static class RolesCommands
             table.AddRow(role.Id, role.Name, role.Permissions.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), role.Description);
         }
 
-        table.Write(Console.Out, aligned: output == "table" || Terminal.IsStdoutTerminal);
+        table.Write(context.Out, aligned: output == "table" || context.Terminal.IsStdoutTerminal, context.Terminal);
         return ExitCodes.Success;
     }
 
-    private static async Task<int> ShowAsync(string idOrName, string? output)
+    private static async Task<int> ShowAsync(CliContext context, string idOrName, string? output)
     {
-        await using CliSession session = CliSession.WithoutStore();
+        await using CliSession session = CliSession.WithoutStore(context);
         Role role = session.Roles.FindRole(idOrName)
             ?? throw new CliException(ExitCodes.Failure, $"No role has the id or name '{ErrorOutput.OneLine(idOrName)}'; 'tokensdk roles list' shows them.");
         if (output == "json")
         {
-            Console.WriteLine(Json.Write(json => WriteRole(json, role)));
+            context.Out.WriteLine(Json.Write(json => WriteRole(json, role)));
             return ExitCodes.Success;
         }
 
-        Console.WriteLine(Terminal.Bold($"{role.Name} ({role.Id})"));
+        TextWriter stdout = context.Out;
+        stdout.WriteLine(context.Terminal.Bold($"{role.Name} ({role.Id})"));
         if (role.Description.Length > 0)
         {
-            Console.WriteLine(role.Description);
+            stdout.WriteLine(role.Description);
         }
 
         if (role.Resources.Count > 0)
         {
-            Console.WriteLine("Resources: " + string.Join(", ", role.Resources));
+            stdout.WriteLine("Resources: " + string.Join(", ", role.Resources));
         }
 
-        Console.WriteLine($"Permissions ({role.Permissions.Count}):");
+        stdout.WriteLine($"Permissions ({role.Permissions.Count}):");
         foreach (string permission in role.Permissions.Order(StringComparer.Ordinal))
         {
-            Console.WriteLine("  " + permission);
+            stdout.WriteLine("  " + permission);
         }
 
         return ExitCodes.Success;

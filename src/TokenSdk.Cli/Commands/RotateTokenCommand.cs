@@ -14,7 +14,8 @@ internal static class RotateTokenCommand
 {
     /// <summary>Builds the command.</summary>
     /// <param name="store">The shared <c>--store</c> option.</param>
-    public static Command Create(Option<string?> store)
+    /// <param name="environment">The environment of the invocation.</param>
+    public static Command Create(Option<string?> store, CliEnvironment environment)
     {
         var clientId = new Argument<string>("clientId") { Description = "The client id of the token to replace." };
         var grace = new Option<TimeSpan?>("--grace")
@@ -44,8 +45,8 @@ internal static class RotateTokenCommand
         {
             clientId, grace, role, description, format, output, outFile, allowLockout,
         };
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(ct => RunAsync(
-            parse.GetValue(store), parse.GetRequiredValue(clientId),
+        CommandRunner.SetAction(command, environment, (parse, context, ct) => RunAsync(
+            context, parse.GetValue(store), parse.GetRequiredValue(clientId),
             new TokenRotateOptions
             {
                 GracePeriod = parse.GetValue(grace),
@@ -53,23 +54,23 @@ internal static class RotateTokenCommand
                 Description = parse.GetValue(description),
                 Format = TokensCommands.ParseFormat(parse.GetValue(format)),
             },
-            parse.GetValue(output), parse.GetValue(outFile), parse.GetValue(allowLockout), ct), cancellationToken));
+            parse.GetValue(output), parse.GetValue(outFile), parse.GetValue(allowLockout), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        string? store, string clientId, TokenRotateOptions options, string? output, string? outFile, bool allowLockout, CancellationToken cancellationToken)
+        CliContext context, string? store, string clientId, TokenRotateOptions options, string? output, string? outFile, bool allowLockout, CancellationToken cancellationToken)
     {
-        StoreSelection selection = StoreSelection.Resolve(store);
-        using TokenDetailsOutput destination = TokenDetailsOutput.Open(output, outFile);
-        await using CliSession session = CliSession.Open(selection, create: false, lockoutGuard: !allowLockout);
+        StoreSelection selection = context.ResolveStore(store);
+        using TokenDetailsOutput destination = TokenDetailsOutput.Open(context, output, outFile);
+        await using CliSession session = CliSession.Open(context, selection, create: false, lockoutGuard: !allowLockout);
 
         GeneratedToken details = CommandRunner.ValueOrFail(
             await session.Manager.RotateAsync(session.Caller, clientId, options, cancellationToken).ConfigureAwait(false));
 
         await destination.WriteAsync(details, session, cancellationToken).ConfigureAwait(false);
         ManagementResult<TokenInfo> old = await session.Manager.GetAsync(session.Caller, clientId, cancellationToken).ConfigureAwait(false);
-        ErrorOutput.Note(old is { Succeeded: true, Value.ExpiresAt: { } expiresAt }
+        context.Errors.Note(old is { Succeeded: true, Value.ExpiresAt: { } expiresAt }
             ? $"the old token {clientId} keeps working until {Json.Time(expiresAt)}."
             : $"the old token {clientId} no longer works.");
         return ExitCodes.Success;

@@ -11,27 +11,30 @@ namespace TokenSdk.Cli.Commands;
 /// </summary>
 internal sealed class TokenDetailsOutput : IDisposable
 {
+    private readonly CliContext _context;
     private readonly string? _path;
     private readonly TokenDetailsFormat _format;
     private FileStream? _file;
     private bool _written;
 
-    private TokenDetailsOutput(string? path, FileStream? file, TokenDetailsFormat format)
+    private TokenDetailsOutput(CliContext context, string? path, FileStream? file, TokenDetailsFormat format)
     {
+        _context = context;
         _path = path;
         _file = file;
         _format = format;
     }
 
     /// <summary>Prepares the output; with a path, creates the file now (owner-only, never overwriting).</summary>
+    /// <param name="context">The invocation: its stdout, and the directory a relative path starts from.</param>
     /// <param name="output">The <c>--output</c> value, or <see langword="null"/>.</param>
     /// <param name="outFile">The <c>--out-file</c> value, or <see langword="null"/>.</param>
     /// <exception cref="CliException">The file exists or cannot be created (<see cref="ExitCodes.Failure"/>).</exception>
-    public static TokenDetailsOutput Open(string? output, string? outFile)
+    public static TokenDetailsOutput Open(CliContext context, string? output, string? outFile)
     {
         if (outFile is null)
         {
-            return new TokenDetailsOutput(null, null, output is null ? TokenDetailsFormat.Text : TokenDetailsWriter.Parse(output));
+            return new TokenDetailsOutput(context, null, null, output is null ? TokenDetailsFormat.Text : TokenDetailsWriter.Parse(output));
         }
 
         if (string.IsNullOrWhiteSpace(outFile))
@@ -39,7 +42,7 @@ internal sealed class TokenDetailsOutput : IDisposable
             throw new CliException(ExitCodes.Usage, "--out-file needs a file name.");
         }
 
-        string path = Path.GetFullPath(outFile);
+        string path = context.Environment.FullPath(outFile);
         TokenDetailsFormat format = output is null ? TokenDetailsWriter.ForFile(path) : TokenDetailsWriter.Parse(output);
         if (File.Exists(path) || Directory.Exists(path))
         {
@@ -54,7 +57,7 @@ internal sealed class TokenDetailsOutput : IDisposable
 
         try
         {
-            return new TokenDetailsOutput(path, new FileStream(path, options), format);
+            return new TokenDetailsOutput(context, path, new FileStream(path, options), format);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -70,8 +73,8 @@ internal sealed class TokenDetailsOutput : IDisposable
     {
         if (_file is null)
         {
-            await Console.Out.WriteAsync(TokenDetailsWriter.Render(details, _format, Terminal.UseColor)).ConfigureAwait(false);
-            await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await _context.Out.WriteAsync(TokenDetailsWriter.Render(details, _format, _context.Terminal)).ConfigureAwait(false);
+            await _context.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
             _written = true;
             return;
         }
@@ -82,7 +85,7 @@ internal sealed class TokenDetailsOutput : IDisposable
             {
                 _file = null;
                 byte[] bytes = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)
-                    .GetBytes(TokenDetailsWriter.Render(details, _format, color: false));
+                    .GetBytes(TokenDetailsWriter.Render(details, _format, terminal: null));
                 await file.WriteAsync(bytes, CancellationToken.None).ConfigureAwait(false);
                 file.Flush(flushToDisk: true);
             }
@@ -96,7 +99,7 @@ internal sealed class TokenDetailsOutput : IDisposable
             throw new CliException(ExitCodes.Failure, $"Cannot write '{_path}': {ex.Message}. The new token {details.ClientId} was deleted again.");
         }
 
-        Console.WriteLine($"Wrote the details of token {details.ClientId} to {_path} (owner-only). Store them securely.");
+        await _context.Out.WriteLineAsync($"Wrote the details of token {details.ClientId} to {_path} (owner-only). Store them securely.").ConfigureAwait(false);
     }
 
     /// <summary>Closes the file; removes it if no details were written (the command failed before).</summary>

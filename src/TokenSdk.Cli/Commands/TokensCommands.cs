@@ -9,7 +9,8 @@ namespace TokenSdk.Cli.Commands;
 internal static class TokensCommands
 {
     /// <summary>Builds the <c>tokens</c> command group.</summary>
-    public static Command Create()
+    /// <param name="environment">The environment of the invocation.</param>
+    public static Command Create(CliEnvironment environment)
     {
         var store = new Option<string?>("--store", "-s")
         {
@@ -21,11 +22,11 @@ internal static class TokensCommands
         var tokens = new Command("tokens", "Create, list, verify, rotate and delete application tokens in a store, as an organization administrator.")
         {
             store,
-            CreateTokenCommand.Create(store),
-            ListTokensCommand.Create(store),
-            DeleteTokenCommand.Create(store),
-            VerifyTokenCommand.Create(store),
-            RotateTokenCommand.Create(store),
+            CreateTokenCommand.Create(store, environment),
+            ListTokensCommand.Create(store, environment),
+            DeleteTokenCommand.Create(store, environment),
+            VerifyTokenCommand.Create(store, environment),
+            RotateTokenCommand.Create(store, environment),
         };
         return tokens;
     }

@@ -18,7 +18,8 @@ internal static class VerifyTokenCommand
 
     /// <summary>Builds the command.</summary>
     /// <param name="store">The shared <c>--store</c> option.</param>
-    public static Command Create(Option<string?> store)
+    /// <param name="environment">The environment of the invocation.</param>
+    public static Command Create(Option<string?> store, CliEnvironment environment)
     {
         var output = new Option<string?>("--output", "-o") { Description = "text (default) or json.", HelpName = "text|json" };
         output.AcceptOnlyFromAmong("text", "json");
@@ -26,40 +27,40 @@ internal static class VerifyTokenCommand
         {
             output,
         };
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
-            ct => RunAsync(parse.GetValue(store), parse.GetValue(output) == "json", ct), cancellationToken));
+        CommandRunner.SetAction(command, environment, (parse, context, ct) => RunAsync(context, parse.GetValue(store), parse.GetValue(output) == "json", ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? store, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, string? store, bool json, CancellationToken cancellationToken)
     {
-        StoreSelection selection = StoreSelection.Resolve(store);
-        string token = await ReadTokenAsync(cancellationToken).ConfigureAwait(false);
-        await using CliSession session = CliSession.Open(selection, create: false);
+        StoreSelection selection = context.ResolveStore(store);
+        string token = await ReadTokenAsync(context, cancellationToken).ConfigureAwait(false);
+        await using CliSession session = CliSession.Open(context, selection, create: false);
         TokenVerificationResult result = await session.Verifier.VerifyAsync(token, cancellationToken).ConfigureAwait(false);
 
+        TextWriter stdout = context.Out;
         if (json)
         {
-            Console.WriteLine(Json.Write(w => WriteJson(w, result)));
+            stdout.WriteLine(Json.Write(w => WriteJson(w, result)));
         }
         else if (result.IsValid)
         {
-            Console.WriteLine(Terminal.Good("valid"));
-            Console.WriteLine($"Client Id:    {result.ClientId}");
-            Console.WriteLine($"Organization: {result.OrganizationId}");
-            Console.WriteLine($"Role:         {result.Role!.Name} ({result.Role.Id})");
-            Console.WriteLine($"Expires at:   {(result.ExpiresAt is { } expiresAt ? Json.Time(expiresAt) : "never")}");
-            Console.WriteLine($"Permissions ({result.Permissions.Count}):");
+            stdout.WriteLine(context.Terminal.Good("valid"));
+            stdout.WriteLine($"Client Id:    {result.ClientId}");
+            stdout.WriteLine($"Organization: {result.OrganizationId}");
+            stdout.WriteLine($"Role:         {result.Role!.Name} ({result.Role.Id})");
+            stdout.WriteLine($"Expires at:   {(result.ExpiresAt is { } expiresAt ? Json.Time(expiresAt) : "never")}");
+            stdout.WriteLine($"Permissions ({result.Permissions.Count}):");
             foreach (string permission in result.Permissions.Order(StringComparer.Ordinal))
             {
-                Console.WriteLine("  " + permission);
+                stdout.WriteLine("  " + permission);
             }
         }
 
         if (!result.IsValid)
         {
             // The status only: the token itself is never echoed.
-            ErrorOutput.Error($"the token is not valid ({StatusName(result.Status)}).");
+            context.Errors.Error($"the token is not valid ({StatusName(result.Status)}).");
             return ExitCodes.Failure;
         }
 
@@ -88,19 +89,19 @@ internal static class VerifyTokenCommand
 
     private static string StatusName(VerificationStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
 
-    private static async Task<string> ReadTokenAsync(CancellationToken cancellationToken)
+    private static async Task<string> ReadTokenAsync(CliContext context, CancellationToken cancellationToken)
     {
         string text;
-        if (Terminal.IsStdinTerminal)
+        if (context.Terminal.IsStdinTerminal)
         {
-            text = ReadHidden();
+            text = ReadHidden(context);
         }
         else
         {
             char[] buffer = new char[MaxInput + 1];
             int total = 0;
             int read;
-            while (total < buffer.Length && (read = await Console.In.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+            while (total < buffer.Length && (read = await context.Environment.In.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
             {
                 total += read;
             }
@@ -122,14 +123,14 @@ internal static class VerifyTokenCommand
         return text;
     }
 
-    private static string ReadHidden()
+    private static string ReadHidden(CliContext context)
     {
         // At a terminal the token is typed or pasted without echo, so it does not stay on the screen.
-        Console.Error.Write("Token (input hidden, Enter to finish): ");
+        context.Errors.Prompt("Token (input hidden, Enter to finish):");
         var text = new StringBuilder();
         while (true)
         {
-            ConsoleKeyInfo key = Console.ReadKey(intercept: true);
+            ConsoleKeyInfo key = context.Environment.ReadKey();
             if (key.Key == ConsoleKey.Enter)
             {
                 break;
@@ -151,7 +152,7 @@ internal static class VerifyTokenCommand
             }
         }
 
-        Console.Error.WriteLine();
+        context.Errors.EndPrompt();
         return text.ToString();
     }
 }

@@ -1,22 +1,51 @@
 namespace TokenSdk.Cli.Output;
 
-/// <summary>Writes errors and notes to stderr, one line each, prefixed with the tool's name.</summary>
-internal static class ErrorOutput
+/// <summary>
+/// Everything the tool writes to stderr: errors and notes (one line each, prefixed with the tool's name), prompts
+/// and, with <c>TOKENSDK_DEBUG=1</c>, stack traces. The one place that writes stderr, so the one place that masks:
+/// whatever looks like a token or a secret is masked (<see cref="SecretMasker"/>) whoever wrote the message.
+/// </summary>
+internal sealed class ErrorOutput
 {
     /// <summary>The environment variable that adds stack traces to unexpected errors.</summary>
     public const string DebugVariable = "TOKENSDK_DEBUG";
 
+    private readonly TextWriter _error;
+
+    /// <summary>Creates the output.</summary>
+    /// <param name="error">Standard error.</param>
+    /// <param name="getVariable">Reads an environment variable (<see cref="DebugVariable"/>).</param>
+    public ErrorOutput(TextWriter error, Func<string, string?> getVariable)
+    {
+        _error = error;
+        IsDebug = getVariable(DebugVariable) is "1" or "true" or "TRUE" or "True";
+    }
+
     /// <summary>Gets whether <c>TOKENSDK_DEBUG</c> is set to <c>1</c> or <c>true</c>.</summary>
-    public static bool IsDebug =>
-        Environment.GetEnvironmentVariable(DebugVariable) is "1" or "true" or "TRUE" or "True";
+    public bool IsDebug { get; }
 
-    /// <summary>Writes <c>tokensdk: error: message</c> on one line of stderr.</summary>
+    /// <summary>Writes <c>tokensdk: error: message</c> on one line.</summary>
     /// <param name="message">The message; line breaks are folded into spaces.</param>
-    public static void Error(string message) => Console.Error.WriteLine("tokensdk: error: " + OneLine(message));
+    public void Error(string message) => _error.WriteLine(SecretMasker.Mask("tokensdk: error: " + OneLine(message)));
 
-    /// <summary>Writes <c>tokensdk: message</c> on one line of stderr (information that is not the command's output).</summary>
+    /// <summary>Writes <c>tokensdk: message</c> on one line (information that is not the command's output).</summary>
     /// <param name="message">The message.</param>
-    public static void Note(string message) => Console.Error.WriteLine("tokensdk: " + OneLine(message));
+    public void Note(string message) => _error.WriteLine(SecretMasker.Mask("tokensdk: " + OneLine(message)));
+
+    /// <summary>Writes a question for the person at the terminal, without a line break.</summary>
+    /// <param name="text">The question.</param>
+    public void Prompt(string text)
+    {
+        _error.Write(SecretMasker.Mask(OneLine(text)) + " ");
+        _error.Flush();
+    }
+
+    /// <summary>Ends the line of a <see cref="Prompt"/> whose answer was not echoed.</summary>
+    public void EndPrompt() => _error.WriteLine();
+
+    /// <summary>Writes diagnostic details over several lines (a stack trace).</summary>
+    /// <param name="details">The details.</param>
+    public void Details(string details) => _error.WriteLine(SecretMasker.Mask(details));
 
     /// <summary>Folds line breaks and surrounding whitespace so a message is one line.</summary>
     /// <param name="message">The message.</param>

@@ -32,7 +32,8 @@ internal sealed class TableWriter
     /// <summary>Writes the rows.</summary>
     /// <param name="writer">Where to.</param>
     /// <param name="aligned">An aligned table with a header; otherwise tab-separated lines without one.</param>
-    public void Write(TextWriter writer, bool aligned)
+    /// <param name="terminal">The terminal, which may show the header in bold.</param>
+    public void Write(TextWriter writer, bool aligned, Terminal terminal)
     {
         if (!aligned)
         {
@@ -50,7 +51,7 @@ internal sealed class TableWriter
             widths[i] = Math.Max(_headers[i].Length, _rows.Count == 0 ? 0 : _rows.Max(r => r[i].Length));
         }
 
-        writer.WriteLine(Terminal.Bold(Format(_headers, widths)));
+        writer.WriteLine(terminal.Bold(Format(_headers, widths)));
         foreach (string[] row in _rows)
         {
             writer.WriteLine(Format(row, widths));

@@ -43,9 +43,9 @@ internal static class TokenDetailsWriter
     /// <summary>Renders the details.</summary>
     /// <param name="details">The new token.</param>
     /// <param name="format">The layout.</param>
-    /// <param name="color">Colour the text layout.</param>
+    /// <param name="terminal">The terminal that colours the text layout; <see langword="null"/> for plain text (a file).</param>
     /// <returns>The text, ending with a line break.</returns>
-    public static string Render(GeneratedToken details, TokenDetailsFormat format, bool color)
+    public static string Render(GeneratedToken details, TokenDetailsFormat format, Terminal? terminal)
     {
         switch (format)
         {
@@ -57,7 +57,7 @@ internal static class TokenDetailsWriter
                 string heading = "Token details. They are shown only now: store them securely.";
                 var lines = new List<string>
                 {
-                    color ? Terminal.Warning(heading) : heading,
+                    terminal?.Warning(heading) ?? heading,
                     $"Client Id:     {details.ClientId}",
                     $"Client Secret: {details.Secret}",
                     $"Token:         {details.Token}",

@@ -17,23 +17,19 @@ internal static class CliConfiguration
     /// <summary>The configuration section bound to <see cref="TokenSdkOptions"/>.</summary>
     public const string SectionName = "TokenSdk";
 
-    /// <summary>Gets or sets the <c>--config</c> value of this invocation (set once, after parsing).</summary>
-    public static string? OptionValue { get; set; }
-
-    /// <summary>Gets or sets the <c>--org</c> value of this invocation: the organization to act in instead of the configured default.</summary>
-    public static string? Organization { get; set; }
-
     /// <summary>Returns a binder for <see cref="TokenSdkOptions"/>: a no-op without a configuration file.</summary>
+    /// <param name="configFile">The <c>--config</c> value; without it, <c>TOKENSDK_CONFIG</c> applies.</param>
+    /// <param name="environment">The environment: <c>TOKENSDK_CONFIG</c>, and the directory relative paths start from.</param>
     /// <exception cref="CliException">The file is missing, unreadable or not valid JSON (exit code 2).</exception>
-    public static Action<TokenSdkOptions> Load()
+    public static Action<TokenSdkOptions> Load(string? configFile, CliEnvironment environment)
     {
-        string? path = string.IsNullOrWhiteSpace(OptionValue) ? Environment.GetEnvironmentVariable(EnvironmentVariable) : OptionValue;
+        string? path = string.IsNullOrWhiteSpace(configFile) ? environment.GetVariable(EnvironmentVariable) : configFile;
         if (string.IsNullOrWhiteSpace(path))
         {
             return static _ => { };
         }
 
-        string fullPath = Path.GetFullPath(path);
+        string fullPath = environment.FullPath(path);
         if (!File.Exists(fullPath))
         {
             throw new CliException(ExitCodes.Usage, $"The configuration file '{fullPath}' does not exist.");

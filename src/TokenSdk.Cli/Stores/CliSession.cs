@@ -16,15 +16,15 @@ internal sealed class CliSession : IAsyncDisposable
     private readonly ITokenManager? _manager;
     private readonly ITokenVerifier? _verifier;
 
-    private CliSession(ServiceProvider provider, bool hasStore)
+    private CliSession(ServiceProvider provider, string? organization, bool hasStore)
     {
         _provider = provider;
         Roles = provider.GetRequiredService<IRoleCatalog>();
         Caller = new TokenCaller(
             "tokensdk-cli:" + (string.IsNullOrWhiteSpace(Environment.UserName) ? "unknown" : Environment.UserName),
-            string.IsNullOrWhiteSpace(CliConfiguration.Organization)
+            string.IsNullOrWhiteSpace(organization)
                 ? provider.GetRequiredService<IOptions<TokenSdkOptions>>().Value.DefaultOrganizationId
-                : CliConfiguration.Organization,
+                : organization,
             [DefaultRoles.OrganizationAdministrator]);
         if (hasStore)
         {
@@ -50,33 +50,36 @@ internal sealed class CliSession : IAsyncDisposable
     public TokenCaller Caller { get; }
 
     /// <summary>Opens TokenSdk without a store (roles commands).</summary>
-    public static CliSession WithoutStore()
+    /// <param name="context">The invocation: its configuration file and organization.</param>
+    public static CliSession WithoutStore(CliContext context)
     {
         var services = new ServiceCollection();
-        services.AddTokenSdk(CliConfiguration.Load());
-        return new CliSession(services.BuildServiceProvider(), hasStore: false);
+        services.AddTokenSdk(context.LoadOptions());
+        return new CliSession(services.BuildServiceProvider(), context.Organization, hasStore: false);
     }
 
     /// <summary>Opens the selected store.</summary>
+    /// <param name="context">The invocation: its configuration file, organization and working directory.</param>
     /// <param name="store">The store.</param>
     /// <param name="create">Whether an empty store may be created.</param>
     /// <param name="lockoutGuard">Whether the library's lock-out guard applies (off with <c>--allow-lockout</c>).</param>
-    public static CliSession Open(StoreSelection store, bool create, bool lockoutGuard = true)
+    public static CliSession Open(CliContext context, StoreSelection store, bool create, bool lockoutGuard = true)
     {
         // Usage errors (a bad configuration file) before store errors.
-        Action<TokenSdkOptions> configure = CliConfiguration.Load();
-        store.Kind.Check(store.Location, create);
+        Action<TokenSdkOptions> configure = context.LoadOptions();
+        string workingDirectory = context.Environment.WorkingDirectory;
+        store.Kind.Check(store.Location, workingDirectory, create);
         var services = new ServiceCollection();
         ITokenSdkBuilder builder = services.AddTokenSdk(o =>
         {
             configure(o);
             o.Management.LockoutGuard = lockoutGuard && o.Management.LockoutGuard;
         });
-        store.Kind.Register(builder, store.Location);
+        store.Kind.Register(builder, store.Location, workingDirectory);
         ServiceProvider provider = services.BuildServiceProvider();
         try
         {
-            return new CliSession(provider, hasStore: true);
+            return new CliSession(provider, context.Organization, hasStore: true);
         }
         catch
         {

@@ -15,20 +15,22 @@ internal sealed class FileStoreKind : IStoreKind
     public string Name => "file";
 
     /// <inheritdoc/>
-    public void Check(string location, bool create)
+    public void Check(string location, string workingDirectory, bool create)
     {
         if (string.IsNullOrWhiteSpace(location))
         {
             throw new CliException(ExitCodes.Usage, "The store directory is empty: pass --store DIR or set TOKENSDK_STORE.");
         }
 
-        if (File.Exists(location))
+        // Messages name the directory as it was given; the checks use it resolved against the working directory.
+        string directory = Path.GetFullPath(location, workingDirectory);
+        if (File.Exists(directory))
         {
             throw new CliException(ExitCodes.StoreError, $"The store '{location}' is a file; --store names the store's directory.");
         }
 
         // Only 'tokens create' may start a new store: a mistyped --store elsewhere must not leave an empty store behind.
-        if (!create && !Directory.Exists(location))
+        if (!create && !Directory.Exists(directory))
         {
             throw new CliException(ExitCodes.StoreError,
                 $"The store directory '{location}' does not exist. Check --store or TOKENSDK_STORE; 'tokensdk tokens create' creates a new store.");
@@ -36,5 +38,6 @@ internal sealed class FileStoreKind : IStoreKind
     }
 
     /// <inheritdoc/>
-    public void Register(ITokenSdkBuilder builder, string location) => builder.AddFileStore(location);
+    public void Register(ITokenSdkBuilder builder, string location, string workingDirectory) =>
+        builder.AddFileStore(Path.GetFullPath(location, workingDirectory));
 }

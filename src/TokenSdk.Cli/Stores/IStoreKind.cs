@@ -13,12 +13,14 @@ internal interface IStoreKind
 
     /// <summary>Checks the location before anything is opened.</summary>
     /// <param name="location">The location after the prefix (a directory for the file store).</param>
+    /// <param name="workingDirectory">The directory a relative location starts from, where the kind has paths.</param>
     /// <param name="create">Whether the command may create an empty store (only <c>tokens create</c>).</param>
     /// <exception cref="CliException">The store cannot be used; the message says why.</exception>
-    void Check(string location, bool create);
+    void Check(string location, string workingDirectory, bool create);
 
     /// <summary>Registers the store with TokenSdk.</summary>
     /// <param name="builder">The TokenSdk builder.</param>
     /// <param name="location">The location after the prefix.</param>
-    void Register(ITokenSdkBuilder builder, string location);
+    /// <param name="workingDirectory">The directory a relative location starts from, where the kind has paths.</param>
+    void Register(ITokenSdkBuilder builder, string location, string workingDirectory);
 }

@@ -26,10 +26,11 @@ internal sealed class StoreSelection
 
     /// <summary>Resolves the store from the option value or the environment.</summary>
     /// <param name="option">The value of <c>--store</c>, or <see langword="null"/>.</param>
+    /// <param name="getVariable">Reads an environment variable (<c>TOKENSDK_STORE</c>).</param>
     /// <exception cref="CliException">Neither is set (<see cref="ExitCodes.Usage"/>).</exception>
-    public static StoreSelection Resolve(string? option)
+    public static StoreSelection Resolve(string? option, Func<string, string?> getVariable)
     {
-        string? value = string.IsNullOrWhiteSpace(option) ? Environment.GetEnvironmentVariable(EnvironmentVariable) : option;
+        string? value = string.IsNullOrWhiteSpace(option) ? getVariable(EnvironmentVariable) : option;
         if (string.IsNullOrWhiteSpace(value))
         {
             throw new CliException(ExitCodes.Usage, $"No token store given: pass --store DIR or set {EnvironmentVariable}.");

@@ -1,11 +1,25 @@
 namespace TokenSdk.Cli.Tests.TestSupport;
 
+/// <summary>How a test runs the tool.</summary>
+internal enum CliMode
+{
+    /// <summary>In this process (<see cref="InProcessCli"/>): fast, the default.</summary>
+    InProcess,
+
+    /// <summary>As a separate process (<see cref="CliProcess"/>): for what only a real process shows.</summary>
+    Process,
+}
+
 /// <summary>A fresh temporary folder (holding a store directory and output files), deleted on dispose.</summary>
 internal sealed class TempStore : IDisposable
 {
+    private readonly CliMode _mode;
+
     /// <summary>Creates the folder; the store directory inside it does not exist yet.</summary>
-    public TempStore()
+    /// <param name="mode">How <see cref="RunAsync"/> and the other helpers run the tool.</param>
+    public TempStore(CliMode mode = CliMode.InProcess)
     {
+        _mode = mode;
         Root = Path.Combine(Path.GetTempPath(), "tokensdk-cli-tests-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Root);
         Directory = Path.Combine(Root, "store");
@@ -19,13 +33,12 @@ internal sealed class TempStore : IDisposable
 
     /// <summary>Runs the tool with <c>--store</c> set to this store: <paramref name="arguments"/> then <c>--store DIR</c>.</summary>
     /// <param name="arguments">The arguments.</param>
-    public Task<CliResult> RunAsync(params string[] arguments) => CliProcess.RunAsync([.. arguments, "--store", Directory], workingDirectory: Root);
+    public Task<CliResult> RunAsync(params string[] arguments) => RunToolAsync([.. arguments, "--store", Directory], stdin: null);
 
     /// <summary>Runs the tool on this store with <paramref name="stdin"/> as standard input.</summary>
     /// <param name="stdin">The input.</param>
     /// <param name="arguments">The arguments.</param>
-    public Task<CliResult> RunWithInputAsync(string stdin, params string[] arguments) =>
-        CliProcess.RunAsync([.. arguments, "--store", Directory], stdin, workingDirectory: Root);
+    public Task<CliResult> RunWithInputAsync(string stdin, params string[] arguments) => RunToolAsync([.. arguments, "--store", Directory], stdin);
 
     /// <summary>Creates a token with <c>--output json</c> and returns the parsed details.</summary>
     /// <param name="role">The role.</param>
@@ -48,4 +61,8 @@ internal sealed class TempStore : IDisposable
             // A process that was killed may still hold a file for a moment; the OS cleans the temp folder.
         }
     }
+
+    private Task<CliResult> RunToolAsync(string[] arguments, string? stdin) => _mode == CliMode.Process
+        ? CliProcess.RunAsync(arguments, stdin, workingDirectory: Root)
+        : InProcessCli.RunAsync(arguments, stdin, workingDirectory: Root);
 }
