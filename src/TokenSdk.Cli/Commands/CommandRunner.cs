@@ -108,14 +108,7 @@ internal static class CommandRunner
     {
         if (!result.Succeeded)
         {
-            string message = result.Message ?? result.Status.ToString();
-            if (result.Status == ManagementStatus.LockoutPrevented)
-            {
-                // The tool can always create a new administrator token, so it offers a way past the guard.
-                message += " With tokensdk, pass --allow-lockout to go ahead anyway.";
-            }
-
-            throw new CliException(ExitCodeFor(result.Status), message);
+            throw new CliException(ExitCodeFor(result.Status), result.Message ?? result.Status.ToString());
         }
     }
 }

@@ -29,24 +29,22 @@ internal static class DeleteTokenCommand
         };
         reason.AcceptOnlyFromAmong([.. s_reasons.Keys]);
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation. Required when stdin is not a terminal." };
-        Option<bool> allowLockout = TokensCommands.AllowLockoutOption();
 
         var command = new Command("delete", "Delete a token: it stops verifying at once (other processes on a file store see it within about a second). " +
                                             "Asks for confirmation unless --yes.")
         {
-            clientId, reason, yes, allowLockout,
+            clientId, reason, yes,
         };
         CommandRunner.SetAction(command, environment, (parse, context, ct) => RunAsync(
-            context, parse.GetValue(store), parse.GetRequiredValue(clientId), parse.GetRequiredValue(reason), parse.GetValue(yes),
-            parse.GetValue(allowLockout), ct));
+            context, parse.GetValue(store), parse.GetRequiredValue(clientId), parse.GetRequiredValue(reason), parse.GetValue(yes), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, string? store, string clientId, string reasonName, bool yes, bool allowLockout, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, string? store, string clientId, string reasonName, bool yes, CancellationToken cancellationToken)
     {
         StoreSelection selection = context.ResolveStore(store);
         DeletionReason reason = s_reasons[reasonName];
-        await using CliSession session = CliSession.Open(context, selection, create: false, lockoutGuard: !allowLockout);
+        await using CliSession session = CliSession.Open(context, selection, create: false);
 
         // Unknown ids fail before any prompt.
         TokenInfo token = CommandRunner.ValueOrFail(

@@ -39,11 +39,10 @@ internal static class RotateTokenCommand
         Option<string?> format = TokensCommands.FormatOption();
         Option<string?> output = TokensCommands.DetailsOutputOption();
         Option<string?> outFile = TokensCommands.OutFileOption();
-        Option<bool> allowLockout = TokensCommands.AllowLockoutOption();
 
         var command = new Command("rotate", "Replace a token: prints the new token's details once; the old one stops at once or after --grace.")
         {
-            clientId, grace, role, description, format, output, outFile, allowLockout,
+            clientId, grace, role, description, format, output, outFile,
         };
         CommandRunner.SetAction(command, environment, (parse, context, ct) => RunAsync(
             context, parse.GetValue(store), parse.GetRequiredValue(clientId),
@@ -54,16 +53,16 @@ internal static class RotateTokenCommand
                 Description = parse.GetValue(description),
                 Format = TokensCommands.ParseFormat(parse.GetValue(format)),
             },
-            parse.GetValue(output), parse.GetValue(outFile), parse.GetValue(allowLockout), ct));
+            parse.GetValue(output), parse.GetValue(outFile), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        CliContext context, string? store, string clientId, TokenRotateOptions options, string? output, string? outFile, bool allowLockout, CancellationToken cancellationToken)
+        CliContext context, string? store, string clientId, TokenRotateOptions options, string? output, string? outFile, CancellationToken cancellationToken)
     {
         StoreSelection selection = context.ResolveStore(store);
         using TokenDetailsOutput destination = TokenDetailsOutput.Open(context, output, outFile);
-        await using CliSession session = CliSession.Open(context, selection, create: false, lockoutGuard: !allowLockout);
+        await using CliSession session = CliSession.Open(context, selection, create: false);
 
         GeneratedToken details = CommandRunner.ValueOrFail(
             await session.Manager.RotateAsync(session.Caller, clientId, options, cancellationToken).ConfigureAwait(false));

@@ -73,11 +73,4 @@ internal static class TokensCommands
         "checksummed" => TokenFormatKind.Checksummed,
         _ => null,
     };
-
-    /// <summary>Creates the <c>--allow-lockout</c> option.</summary>
-    public static Option<bool> AllowLockoutOption() => new("--allow-lockout")
-    {
-        Description = "Allow removing the organization's last token that can manage tokens (the library refuses by default). " +
-                      "tokensdk itself can always create a new one.",
-    };
 }

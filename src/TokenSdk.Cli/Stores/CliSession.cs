@@ -62,19 +62,14 @@ internal sealed class CliSession : IAsyncDisposable
     /// <param name="context">The invocation: its configuration file, organization and working directory.</param>
     /// <param name="store">The store.</param>
     /// <param name="create">Whether an empty store may be created.</param>
-    /// <param name="lockoutGuard">Whether the library's lock-out guard applies (off with <c>--allow-lockout</c>).</param>
-    public static CliSession Open(CliContext context, StoreSelection store, bool create, bool lockoutGuard = true)
+    public static CliSession Open(CliContext context, StoreSelection store, bool create)
     {
         // Usage errors (a bad configuration file) before store errors.
         Action<TokenSdkOptions> configure = context.LoadOptions();
         string workingDirectory = context.Environment.WorkingDirectory;
         store.Kind.Check(store.Location, workingDirectory, create);
         var services = new ServiceCollection();
-        ITokenSdkBuilder builder = services.AddTokenSdk(o =>
-        {
-            configure(o);
-            o.Management.LockoutGuard = lockoutGuard && o.Management.LockoutGuard;
-        });
+        ITokenSdkBuilder builder = services.AddTokenSdk(configure);
         store.Kind.Register(builder, store.Location, workingDirectory);
         ServiceProvider provider = services.BuildServiceProvider();
         try
