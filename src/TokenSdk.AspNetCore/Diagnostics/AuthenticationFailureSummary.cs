@@ -97,12 +97,24 @@ internal sealed class AuthenticationFailureSummary : IDisposable
             _owner = owner;
             _scheme = scheme;
             _interval = interval;
-            _timer = owner._timeProvider.CreateTimer(static state => ((SchemeCounts)state!).Write(), this, interval, interval);
+            _timer = owner._timeProvider.CreateTimer(static state => ((SchemeCounts)state!).TryWrite(), this, interval, interval);
         }
 
         public void Increment(int reason) => Interlocked.Increment(ref _counts[reason]);
 
         public void Dispose() => _timer.Dispose();
+
+        // A timer callback that throws ends the process: a failing log provider loses one summary, nothing more.
+        private void TryWrite()
+        {
+            try
+            {
+                Write();
+            }
+            catch (Exception)
+            {
+            }
+        }
 
         private void Write()
         {
