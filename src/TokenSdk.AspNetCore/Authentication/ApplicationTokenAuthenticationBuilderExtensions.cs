@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TokenSdk.AspNetCore.Authentication;
 using TokenSdk.AspNetCore.Authorization;
+using TokenSdk.AspNetCore.Diagnostics;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -46,6 +47,8 @@ public static class ApplicationTokenAuthenticationBuilderExtensions
         builder.Services.AddOptions<ApplicationTokenOptions>(authenticationScheme).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApplicationTokenOptions>, ApplicationTokenOptionsValidator>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, PermissionAuthorizationHandler>());
+        builder.Services.TryAddSingleton<ApplicationTokenHandlerLoggerFactory>();
+        builder.Services.TryAddSingleton<AuthenticationFailureSummary>();
         return builder.AddScheme<ApplicationTokenOptions, ApplicationTokenHandler>(authenticationScheme, displayName: "Application token", configure);
     }
 }

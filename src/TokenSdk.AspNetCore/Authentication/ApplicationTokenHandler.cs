@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using TokenSdk.AspNetCore.Diagnostics;
+using TokenSdk.AspNetCore.Throttling;
 using TokenSdk.Credentials;
 using TokenSdk.Management;
 using TokenSdk.Roles;
@@ -19,30 +20,39 @@ namespace TokenSdk.AspNetCore.Authentication;
 
 /// <summary>
 /// Authenticates a request by the application token it presents. No credential: no result, so other schemes can
-/// run. A credential that fails verification: a failure whose reason goes to the log (masked) and to metrics, never
-/// to the client, whose challenge is a bare 401 with <c>WWW-Authenticate: Bearer</c>.
+/// run. A credential that fails verification: a failure whose reason goes to the log (masked, at Debug), to the
+/// periodic failure summary and to metrics, never to the client, whose challenge is a bare 401 with
+/// <c>WWW-Authenticate: Bearer</c>. With throttling added, a credential from an address that has failed too often is
+/// not verified at all, and the challenge is a 429 with <c>Retry-After</c>.
 /// </summary>
 internal sealed class ApplicationTokenHandler : AuthenticationHandler<ApplicationTokenOptions>
 {
     private const string FailureMessage = "The application token is not valid.";
+    private const string ThrottledMessage = "Too many failed authentications from this client address.";
     private const int MaxBasicCredentialLength = 1024;
-
-    private static readonly string[] s_statusNames = Enum.GetValues<VerificationStatus>()
-        .Select(s => s.ToString().ToLowerInvariant()).ToArray();
 
     // Strict: a Basic credential that is not valid UTF-8 is malformed, not silently repaired.
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly ITokenVerifier _verifier;
+    private readonly AuthenticationFailureSummary _failureSummary;
+    private readonly FailedAuthenticationThrottle? _throttle;
+
+    // Set when this request was refused by the throttle: its challenge is a 429.
+    private TimeSpan? _retryAfter;
 
     public ApplicationTokenHandler(
         IOptionsMonitor<ApplicationTokenOptions> options,
-        ILoggerFactory logger,
+        ApplicationTokenHandlerLoggerFactory loggerFactory,
         UrlEncoder encoder,
-        ITokenVerifier verifier)
-        : base(options, logger, encoder)
+        ITokenVerifier verifier,
+        AuthenticationFailureSummary failureSummary,
+        FailedAuthenticationThrottle? throttle = null)
+        : base(options, loggerFactory, encoder)
     {
         _verifier = verifier;
+        _failureSummary = failureSummary;
+        _throttle = throttle;
     }
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -53,9 +63,15 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
             return AuthenticateResult.NoResult();
         }
 
+        if (_throttle is not null && _throttle.IsThrottled(Context.Connection.RemoteIpAddress, out TimeSpan retryAfter))
+        {
+            _retryAfter = retryAfter;
+            return Fail(AuthenticationFailureReasons.Throttled, credential);
+        }
+
         if (credential.IsMalformed)
         {
-            return Fail(StatusName(VerificationStatus.Malformed), credential);
+            return Fail(AuthenticationFailureReasons.Of(VerificationStatus.Malformed), credential);
         }
 
         TokenVerificationResult result = credential.Token is not null
@@ -63,7 +79,7 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
             : await _verifier.VerifyClientSecretAsync(credential.ClientId!, credential.Secret!, Context.RequestAborted).ConfigureAwait(false);
         if (!result.IsValid)
         {
-            return Fail(StatusName(result.Status == VerificationStatus.Valid ? VerificationStatus.RoleNotFound : result.Status), credential);
+            return Fail(AuthenticationFailureReasons.Of(result.Status == VerificationStatus.Valid ? VerificationStatus.RoleNotFound : result.Status), credential);
         }
 
         AspNetCoreDiagnostics.RecordAuthentication("success", credential.Source);
@@ -74,6 +90,13 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (_retryAfter is { } retryAfter)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = FailedAuthenticationThrottle.FormatRetryAfter(retryAfter);
+            return Task.CompletedTask;
+        }
+
         // No error or error_description: the client learns nothing about why, so client ids cannot be enumerated.
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.Append(HeaderNames.WWWAuthenticate, "Bearer");
@@ -99,17 +122,26 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
         return new ClaimsIdentity(claims, authenticationType, TokenClaimTypes.ClientId, ClaimTypes.Role);
     }
 
-    private AuthenticateResult Fail(string status, Credential credential)
+    /// <summary>Counts, logs at Debug and, unless the throttle refused it already, charges the address with a failure.</summary>
+    private AuthenticateResult Fail(int reason, Credential credential)
     {
-        AspNetCoreDiagnostics.RecordAuthentication(status, credential.Source!);
-        if (Logger.IsEnabled(LogLevel.Information))
+        string reasonName = AuthenticationFailureReasons.Names[reason];
+        AspNetCoreDiagnostics.RecordAuthentication(reasonName, credential.Source!);
+        _failureSummary.Record(Scheme.Name, Options.FailureSummaryInterval, reason);
+        if (Logger.IsEnabled(LogLevel.Debug))
         {
             string masked = credential.Token is not null ? TokenMask.MaskToken(credential.Token)
                 : credential.ClientId is not null ? "client id and secret"
                 : TokenMask.Mask;
-            Log.AuthenticationFailed(Logger, status, credential.Source!, masked);
+            Log.AuthenticationFailed(Logger, reasonName, credential.Source!, masked);
         }
 
+        if (reason == AuthenticationFailureReasons.Throttled)
+        {
+            return AuthenticateResult.Fail(ThrottledMessage);
+        }
+
+        _throttle?.RecordFailure(Context.Connection.RemoteIpAddress);
         return AuthenticateResult.Fail(FailureMessage);
     }
 
@@ -222,9 +254,6 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
             ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
         }
     }
-
-    private static string StatusName(VerificationStatus status) =>
-        (uint)status < (uint)s_statusNames.Length ? s_statusNames[(int)status] : "unknown";
 
     /// <summary>A presented credential: a token, or a client id and secret; <see cref="Source"/> is null when none was presented.</summary>
     private readonly struct Credential

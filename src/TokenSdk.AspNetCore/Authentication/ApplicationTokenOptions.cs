@@ -40,4 +40,14 @@ public sealed class ApplicationTokenOptions : AuthenticationSchemeOptions
     /// <summary>Gets or sets the query string parameter read when <see cref="AcceptQueryString"/> is set.</summary>
     /// <value>The default value is <c>token</c>.</value>
     public string QueryParameterName { get; set; } = ApplicationTokenDefaults.QueryParameterName;
+
+    /// <summary>
+    /// Gets or sets how often the failed authentications of this scheme are summarized in one Information log line
+    /// (event 5003: the count by reason, nothing when there were none). Each failure itself is logged at Debug only,
+    /// since anyone can cause one at will, and counted by the <c>tokensdk.aspnetcore.authentications</c> metric.
+    /// <see cref="TimeSpan.Zero"/> writes no summary.
+    /// </summary>
+    /// <value>The default value is one minute.</value>
+    /// <remarks>Zero, or from one second to one day. Read at the scheme's first failure; a later change applies after a restart.</remarks>
+    public TimeSpan FailureSummaryInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

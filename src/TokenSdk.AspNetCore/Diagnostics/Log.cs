@@ -8,13 +8,18 @@ namespace TokenSdk.AspNetCore.Diagnostics;
 /// </summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 5001, EventName = "AuthenticationFailed", Level = LogLevel.Information,
+    // Debug: anyone can cause a failure at will; the summary (5003) and the metrics count them.
+    [LoggerMessage(EventId = 5001, EventName = "AuthenticationFailed", Level = LogLevel.Debug,
         Message = "Application token authentication failed with status {Status}: credential from {Source}, {MaskedCredential}.")]
     public static partial void AuthenticationFailed(ILogger logger, string status, string source, string maskedCredential);
 
     [LoggerMessage(EventId = 5002, EventName = "AuthenticationSucceeded", Level = LogLevel.Debug,
         Message = "Application token {ClientId} of organization {OrganizationId} authenticated with role {RoleId} (credential from {Source}).")]
     public static partial void AuthenticationSucceeded(ILogger logger, string clientId, string organizationId, string roleId, string source);
+
+    [LoggerMessage(EventId = 5003, EventName = "AuthenticationFailureSummary", Level = LogLevel.Information,
+        Message = "{Count} application token authentications failed in the last {Interval} (scheme {Scheme}): {CountsByStatus}.")]
+    public static partial void AuthenticationFailureSummary(ILogger logger, long count, TimeSpan interval, string scheme, string countsByStatus);
 
     [LoggerMessage(EventId = 5101, EventName = "ManagementRequestRejected", Level = LogLevel.Information,
         Message = "Token management request {Method} {Route} rejected with {StatusCode}: {Reason}")]

@@ -14,11 +14,11 @@ internal static partial class Log
     public static partial void VerificationFailed(ILogger logger, VerificationStatus status, string maskedToken);
 
     [LoggerMessage(EventId = 1002, EventName = "VerifierKeyUnknown", Level = LogLevel.Warning,
-        Message = "Token {ClientId} has a verifier made with pepper key id '{KeyId}', which is not configured; it cannot verify until that pepper is configured again.")]
+        Message = "Token {ClientId} has a verifier made with pepper key id '{KeyId}', which is not configured; no token made with that key verifies until its pepper is configured again (logged once per key id).")]
     public static partial void VerifierKeyUnknown(ILogger logger, string clientId, string? keyId);
 
     [LoggerMessage(EventId = 1003, EventName = "RoleNotFound", Level = LogLevel.Warning,
-        Message = "Token {ClientId} refers to role '{RoleId}', which is not in the role catalog; it fails verification.")]
+        Message = "Token {ClientId} refers to role '{RoleId}', which is not in the role catalog; tokens of that role fail verification (logged once per role id).")]
     public static partial void RoleNotFound(ILogger logger, string clientId, string roleId);
 
     [LoggerMessage(EventId = 1101, EventName = "TokenGenerated", Level = LogLevel.Debug,

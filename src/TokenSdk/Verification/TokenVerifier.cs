@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TokenSdk.Credentials;
@@ -25,6 +26,12 @@ public sealed class TokenVerifier : ITokenVerifier
     private readonly ILogger _logger;
     private readonly TokenFormatSet _formats;
     private readonly VerifierHasher _hasher;
+
+    // A missing pepper or role is a configuration problem every request of its tokens repeats (a missing pepper before
+    // any secret is checked, so anyone who knows such a client id can repeat it at will): warned once per key id or
+    // role id; the tokensdk.verifications metric counts every failure.
+    private readonly ConcurrentDictionary<string, byte> _unknownKeysReported = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _missingRolesReported = new(StringComparer.Ordinal);
 
     /// <summary>Creates a verifier.</summary>
     /// <param name="store">The token store.</param>
@@ -113,7 +120,11 @@ public sealed class TokenVerifier : ITokenVerifier
             case VerifierCheck.Match:
                 break;
             case VerifierCheck.UnknownKey:
-                Log.VerifierKeyUnknown(_logger, record.ClientId, record.Shared.KeyId);
+                if (_unknownKeysReported.TryAdd(record.Shared.KeyId ?? string.Empty, 0))
+                {
+                    Log.VerifierKeyUnknown(_logger, record.ClientId, record.Shared.KeyId);
+                }
+
                 return TokenVerificationResult.Failed(VerificationStatus.Mismatch, record);
             default:
                 return TokenVerificationResult.Failed(VerificationStatus.Mismatch, record);
@@ -128,7 +139,11 @@ public sealed class TokenVerifier : ITokenVerifier
         Role? role = ResolveRole(record);
         if (role is null)
         {
-            Log.RoleNotFound(_logger, record.ClientId, record.RoleId);
+            if (_missingRolesReported.TryAdd(record.RoleId, 0))
+            {
+                Log.RoleNotFound(_logger, record.ClientId, record.RoleId);
+            }
+
             return TokenVerificationResult.Failed(VerificationStatus.RoleNotFound, record);
         }
 

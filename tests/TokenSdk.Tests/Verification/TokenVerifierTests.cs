@@ -312,6 +312,27 @@ public class TokenVerifierTests
     }
 
     [Fact]
+    public async Task VerifyAsync_RoleRemovedFromCatalogRepeated_WarnsOncePerRoleId()
+    {
+        var custom = new Role("reporting", "Reporting", [Permissions.DbTableSelect]);
+        var store = new InMemoryTokenStore();
+        var issuing = new TokenFixture(roles: new RoleCatalog([custom]), store: store);
+        GeneratedToken first = await issuing.IssueAsync(custom);
+        GeneratedToken second = await issuing.IssueAsync(custom);
+        var logger = new FakeLogger<TokenVerifier>();
+        var verifier = new TokenVerifier(store, new RoleCatalog(), logger: logger);
+
+        var statuses = new List<VerificationStatus>();
+        foreach (string token in new[] { first.Token, first.Token, second.Token, first.Token })
+        {
+            statuses.Add((await verifier.VerifyAsync(token, Ct)).Status);
+        }
+
+        Assert.All(statuses, s => Assert.Equal(VerificationStatus.RoleNotFound, s));
+        Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 1003);
+    }
+
+    [Fact]
     public async Task VerifyAsync_ChangedDynamicRole_AppliesAtOnce()
     {
         var source = new MutableRoleSource(new Role("reporting", "Reporting", [Permissions.DbTableSelect]));
@@ -373,6 +394,28 @@ public class TokenVerifierTests
         Assert.Equal(VerificationStatus.Mismatch, (await retired.VerifyAsync(old.Token, Ct)).Status);
         Assert.True((await retired.VerifyAsync(fresh.Token, Ct)).IsValid);
         Assert.Contains(logger.Collector.GetSnapshot(), r => r.Id.Id == 1002 && r.Level == LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_UnknownPepperKeyRepeated_WarnsOncePerKeyId()
+    {
+        string key1 = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+        string key2 = Convert.ToBase64String(Enumerable.Range(100, 32).Select(i => (byte)i).ToArray());
+        var store = new InMemoryTokenStore();
+        var first = new TokenFixture(Peppered(("k1", key1)), store: store);
+        GeneratedToken old = await first.IssueAsync();
+        GeneratedToken older = await first.IssueAsync();
+        var logger = new FakeLogger<TokenVerifier>();
+        var retired = new TokenVerifier(store, new RoleCatalog(), Peppered(("k2", key2)), logger: logger);
+
+        var statuses = new List<VerificationStatus>();
+        foreach (string token in new[] { old.Token, old.Token, older.Token, old.Token })
+        {
+            statuses.Add((await retired.VerifyAsync(token, Ct)).Status);
+        }
+
+        Assert.All(statuses, s => Assert.Equal(VerificationStatus.Mismatch, s));
+        Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 1002);
     }
 
     [Fact]
