@@ -15,10 +15,9 @@ using TokenSdk.Storage;
 namespace TokenSdk.AspNetCore.Management;
 
 /// <summary>
-/// The request handlers of the token management API. Each one checks the caller's permission first (403 with a
-/// ProblemDetails naming it), then its input (400, nothing stored), then asks the <see cref="ITokenManager"/>, whose
-/// result maps to HTTP: PermissionDenied and EscalationDenied 403, NotFound 404, RoleNotFound and InvalidRequest 400,
-/// LockoutPrevented 409.
+/// The request handlers of the token management API. Each one reads its input (400, nothing done) and asks the
+/// <see cref="ITokenManager"/>, which alone decides who may do what and audits every refusal; its result maps to HTTP:
+/// PermissionDenied and EscalationDenied 403, NotFound 404, RoleNotFound and InvalidRequest 400, LockoutPrevented 409.
 /// </summary>
 internal sealed class TokenManagementEndpoints
 {
@@ -64,12 +63,6 @@ internal sealed class TokenManagementEndpoints
     public async Task CreateAsync(HttpContext context)
     {
         TokenCaller caller = GetCaller(context);
-        if (!caller.HasPermission(Permissions.OrgTokenWrite))
-        {
-            await MissingPermissionAsync(context, Permissions.OrgTokenWrite).ConfigureAwait(false);
-            return;
-        }
-
         (CreateClientRequest? request, string? error) = await ReadRequestAsync(context).ConfigureAwait(false);
         if (request is null)
         {
@@ -77,8 +70,8 @@ internal sealed class TokenManagementEndpoints
             return;
         }
 
-        ManagementResult<GeneratedToken> result = await Manager(context).GenerateAsync(
-            caller, request.Roles![0]!, new TokenGenerateOptions { Description = request.Description }, context.RequestAborted).ConfigureAwait(false);
+        var options = new TokenGenerateOptions { Description = request.Description, OrganizationId = request.OrgId, ExpiresAt = request.TokenExpiry };
+        ManagementResult<GeneratedToken> result = await Manager(context).GenerateAsync(caller, request.Roles[0], options, context.RequestAborted).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             await FailureAsync(context, result).ConfigureAwait(false);
@@ -97,12 +90,6 @@ internal sealed class TokenManagementEndpoints
     public async Task ListAsync(HttpContext context)
     {
         TokenCaller caller = GetCaller(context);
-        if (!caller.HasPermission(Permissions.OrgTokenRead))
-        {
-            await MissingPermissionAsync(context, Permissions.OrgTokenRead).ConfigureAwait(false);
-            return;
-        }
-
         ManagementResult<IReadOnlyList<TokenInfo>> listed = await Manager(context).ListAllAsync(caller, context.RequestAborted).ConfigureAwait(false);
         if (!listed.Succeeded)
         {
@@ -136,12 +123,6 @@ internal sealed class TokenManagementEndpoints
     public async Task DeleteAsync(HttpContext context)
     {
         TokenCaller caller = GetCaller(context);
-        if (!caller.HasPermission(Permissions.OrgTokenWrite))
-        {
-            await MissingPermissionAsync(context, Permissions.OrgTokenWrite).ConfigureAwait(false);
-            return;
-        }
-
         string clientId = context.Request.RouteValues["clientId"] as string ?? "";
         DeletionReason reason = DeletionReason.NoLongerNeeded;
         if (context.Request.Query.TryGetValue("reason", out var reasonText) && !TryParseReason(reasonText.ToString(), out reason))
@@ -164,14 +145,14 @@ internal sealed class TokenManagementEndpoints
     /// <summary><c>GET roles</c>: every role a token can have, with its permissions and resources.</summary>
     public async Task RolesAsync(HttpContext context)
     {
-        TokenCaller caller = GetCaller(context);
-        if (!caller.HasPermission(Permissions.OrgTokenRead))
+        ManagementResult<IReadOnlyList<Role>> listed = await Manager(context).ListRolesAsync(GetCaller(context), context.RequestAborted).ConfigureAwait(false);
+        if (!listed.Succeeded)
         {
-            await MissingPermissionAsync(context, Permissions.OrgTokenRead).ConfigureAwait(false);
+            await FailureAsync(context, listed).ConfigureAwait(false);
             return;
         }
 
-        IReadOnlyList<Role> roles = context.RequestServices.GetRequiredService<IRoleCatalog>().GetRoles();
+        IReadOnlyList<Role> roles = listed.Value!;
         await WriteJsonAsync(context, json =>
         {
             json.WriteStartArray();
@@ -246,18 +227,12 @@ internal sealed class TokenManagementEndpoints
                 return (null, "The request body is missing; send {\"roles\": [\"<role id or name>\"], \"description\": \"...\"}.");
             }
 
-            CreateClientRequest? body;
-            try
+            if (!CreateClientRequest.TryParse(buffer.AsSpan(0, length), out CreateClientRequest? body, out string? error))
             {
-                body = JsonSerializer.Deserialize(buffer.AsSpan(0, length), TokenManagementJsonContext.Default.CreateClientRequest);
-            }
-            catch (JsonException)
-            {
-                // The parser's message may quote the body; say only what is expected.
-                return (null, "The request body is not valid JSON of the form {\"roles\": [\"<role id or name>\"], \"description\": \"...\"}.");
+                return (null, error);
             }
 
-            if (body?.Roles is not [{ Length: > 0 }])
+            if (body!.Roles is not [{ Length: > 0 }])
             {
                 return (null, "'roles' must hold exactly one role id or name: a token has one role.");
             }
@@ -294,7 +269,9 @@ internal sealed class TokenManagementEndpoints
 
     private static Task FailureAsync(HttpContext context, ManagementResult result) => result.Status switch
     {
-        ManagementStatus.PermissionDenied => MissingPermissionAsync(context, result.MissingPermission ?? "unknown"),
+        ManagementStatus.PermissionDenied => result.MissingPermission is { } permission
+            ? MissingPermissionAsync(context, permission)
+            : ProblemAsync(context, StatusCodes.Status403Forbidden, "Permission required", result.Message ?? "The caller may not do this."),
         ManagementStatus.EscalationDenied => ProblemAsync(context, StatusCodes.Status403Forbidden, "Privilege escalation refused",
             $"The role grants the permission '{result.MissingPermission}', which the caller does not hold on every resource the role covers; a token cannot have more than its creator."),
         ManagementStatus.NotFound => ProblemAsync(context, StatusCodes.Status404NotFound, "Not found", result.Message ?? "No such token."),

@@ -1,4 +1,5 @@
 using TokenSdk.Credentials;
+using TokenSdk.Roles;
 
 namespace TokenSdk.Management;
 
@@ -18,6 +19,15 @@ public interface ITokenManager
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The token details (the only time the secret is available), or why not.</returns>
     Task<ManagementResult<GeneratedToken>> GenerateAsync(TokenCaller caller, string role, TokenGenerateOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Lists the roles a token can be generated for (default and custom), with their permissions: what anyone choosing a
+    /// role sees first. Requires <c>org-token-read</c>.
+    /// </summary>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The roles, or <see cref="ManagementStatus.PermissionDenied"/> (audited).</returns>
+    Task<ManagementResult<IReadOnlyList<Role>>> ListRolesAsync(TokenCaller caller, CancellationToken cancellationToken = default);
 
     /// <summary>Lists the tokens of the caller's organization, one page at a time. Never a secret.</summary>
     /// <param name="caller">Who asks.</param>

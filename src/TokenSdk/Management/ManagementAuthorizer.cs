@@ -37,6 +37,22 @@ internal sealed class ManagementAuthorizer
         return ManagementResult.Failed(ManagementStatus.PermissionDenied, message, permission);
     }
 
+    /// <summary>
+    /// Returns <see langword="null"/> when <paramref name="organizationId"/> is the caller's own (or not given); otherwise
+    /// audits and returns the refusal, which does not say whether that organization exists.
+    /// </summary>
+    public async ValueTask<ManagementResult?> AuthorizeOrganizationAsync(TokenCaller caller, string operation, string? organizationId, CancellationToken cancellationToken)
+    {
+        if (organizationId is null || string.Equals(organizationId, caller.OrganizationId, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        string message = $"Caller '{caller.Id}' can {operation} tokens only in its own organization.";
+        await DenyAsync(caller, operation, null, null, message, cancellationToken).ConfigureAwait(false);
+        return ManagementResult.Failed(ManagementStatus.PermissionDenied, message);
+    }
+
     /// <summary>Returns <see langword="null"/> when <paramref name="caller"/> may grant <paramref name="target"/>; otherwise audits and returns the refusal.</summary>
     public async ValueTask<ManagementResult?> CheckEscalationAsync(TokenCaller caller, string operation, Role target, string? clientId, CancellationToken cancellationToken)
     {

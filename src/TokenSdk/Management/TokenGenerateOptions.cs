@@ -5,6 +5,14 @@ namespace TokenSdk.Management;
 /// <summary>Optional details for <see cref="ITokenManager.GenerateAsync"/>.</summary>
 public sealed class TokenGenerateOptions
 {
+    /// <summary>
+    /// Gets the organization the token is for. It must be the caller's own (a request naming another organization is
+    /// refused as <see cref="ManagementStatus.PermissionDenied"/>, the same way whether that organization exists or
+    /// not); <see langword="null"/> means the caller's.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? OrganizationId { get; init; }
+
     /// <summary>Gets a description shown when tokens are listed.</summary>
     public string? Description { get; init; }
 

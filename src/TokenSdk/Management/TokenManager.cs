@@ -85,7 +85,8 @@ public sealed class TokenManager : ITokenManager, IDisposable
         options ??= new TokenGenerateOptions();
         using Activity? activity = StartActivity("generate", caller);
 
-        ManagementResult? denied = await _authorizer.AuthorizeAsync(caller, "generate", Permissions.OrgTokenWrite, null, cancellationToken).ConfigureAwait(false);
+        ManagementResult? denied = await _authorizer.AuthorizeAsync(caller, "generate", Permissions.OrgTokenWrite, null, cancellationToken).ConfigureAwait(false)
+            ?? await _authorizer.AuthorizeOrganizationAsync(caller, "generate", options.OrganizationId, cancellationToken).ConfigureAwait(false);
         if (denied is not null)
         {
             return Finish(activity, ManagementResult<GeneratedToken>.From(denied));
@@ -136,6 +137,15 @@ public sealed class TokenManager : ITokenManager, IDisposable
             RoleId = target.Id,
         }, cancellationToken).ConfigureAwait(false);
         return Finish(activity, ManagementResult<GeneratedToken>.Ok(details));
+    }
+
+    /// <inheritdoc/>
+    public async Task<ManagementResult<IReadOnlyList<Role>>> ListRolesAsync(TokenCaller caller, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        using Activity? activity = StartActivity("list-roles", caller);
+        ManagementResult? denied = await _authorizer.AuthorizeAsync(caller, "list", Permissions.OrgTokenRead, null, cancellationToken, subject: "roles").ConfigureAwait(false);
+        return Finish(activity, denied is null ? ManagementResult<IReadOnlyList<Role>>.Ok(_roles.GetRoles()) : ManagementResult<IReadOnlyList<Role>>.From(denied));
     }
 
     /// <inheritdoc/>

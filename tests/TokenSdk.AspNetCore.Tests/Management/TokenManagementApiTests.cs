@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using TokenSdk.AspNetCore.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using TokenSdk.Credentials;
+using TokenSdk.Management;
 using TokenSdk.Roles;
 
 namespace TokenSdk.AspNetCore.Tests.Management;
@@ -125,11 +127,23 @@ public sealed class TokenManagementApiTests
     [Theory]
     [InlineData("", "missing")]
     [InlineData("{ not json", "not valid JSON")]
-    [InlineData("null", "exactly one role")]
+    [InlineData("null", "must be a JSON object")]
+    [InlineData("[]", "must be a JSON object")]
+    [InlineData("""{ "roles": ["read-only-user"] } {}""", "not valid JSON")]
     [InlineData("""{ "description": "no roles" }""", "exactly one role")]
     [InlineData("""{ "roles": [] }""", "exactly one role")]
     [InlineData("""{ "roles": ["read-only-user", "billing-administrator"] }""", "exactly one role")]
-    [InlineData("""{ "roles": "read-only-user" }""", "not valid JSON")]
+    [InlineData("""{ "roles": "read-only-user" }""", "'roles' must be an array")]
+    [InlineData("""{ "roles": [1] }""", "'roles' must be an array")]
+    [InlineData("""{ "roles": ["read-only-user"], "expiresAt": "1999-01-01T00:00:00Z" }""", "The field 'expiresAt' is not part of the request")]
+    [InlineData("""{ "roles": ["read-only-user"], "tokenExpiration": null }""", "The field 'tokenExpiration' is not part of the request")]
+    [InlineData("""{ "roles": ["read-only-user"], "roles": ["organization-administrator"] }""", "The field 'roles' appears more than once")]
+    [InlineData("""{ "roles": ["read-only-user"], "Description": "a", "description": "b" }""", "The field 'description' appears more than once")]
+    [InlineData("""{ "roles": ["read-only-user"], "tokenExpiry": "tomorrow" }""", "'tokenExpiry' must be an ISO-8601 instant")]
+    [InlineData("""{ "roles": ["read-only-user"], "tokenExpiry": "2099-01-01T00:00:00" }""", "'tokenExpiry' must be an ISO-8601 instant")]
+    [InlineData("""{ "roles": ["read-only-user"], "tokenExpiry": "2099-01-01T00:00:00Z" }""", "never expire here")]
+    [InlineData("""{ "roles": ["read-only-user"], "description": 5 }""", "'description' must be a string")]
+    [InlineData("""{ "roles": ["read-only-user"], "tsdk_IFmJaaaaaaaaaaaaaaaaaaaa_0123456789abcdef0123456789abcdef": 1 }""", "The field of 62 characters")]
     [InlineData("""{ "roles": ["no-such-role"] }""", "no-such-role")]
     [InlineData("""{ "roles": ["read-only-user"], "description": "line\nbreak" }""", "description")]
     public async Task Create_BadInput_Returns400AndStoresNothing(string body, string expectedInDetail)
@@ -141,6 +155,60 @@ public sealed class TokenManagementApiTests
 
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, expectedInDetail);
         Assert.Equal(1, await CountTokensAsync(app));
+    }
+
+    [Fact]
+    public async Task Create_AstraFieldsOfTheCallersOrganization_AcceptedWithTheExpiryHonoured()
+    {
+        await using TestApp app = await TestApp.StartAsync(configureServices: s => s.Configure<TokenSdkOptions>(o => o.Management.AllowExpiry = true));
+        GeneratedToken admin = await app.GenerateAsync(DefaultRoles.OrganizationAdministrator);
+        DateTimeOffset expiry = DateTimeOffset.UtcNow.AddDays(30);
+        string body = $$"""{ "Roles": ["read-only-user"], "orgId": "default", "description": "", "tokenExpiry": "{{expiry:yyyy-MM-ddTHH:mm:ss}}Z" }""";
+
+        using HttpResponseMessage response = await app.SendAsync(Create(admin.Token, body));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        using JsonDocument created = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        TokenInfo stored = (await app.Manager.GetAsync(TestApp.Admin, created.RootElement.GetProperty("clientId").GetString()!, Ct)).GetValueOrThrow();
+        Assert.Equal(new DateTimeOffset(expiry.Year, expiry.Month, expiry.Day, expiry.Hour, expiry.Minute, expiry.Second, TimeSpan.Zero), stored.ExpiresAt);
+    }
+
+    [Theory]
+    [InlineData("other-org")]
+    [InlineData("no-such-org")]
+    public async Task Create_OrgIdOfAnotherOrganization_Returns403SameAnswerAndAudited(string orgId)
+    {
+        await using TestApp app = await TestApp.StartAsync();
+        GeneratedToken admin = await app.GenerateAsync(DefaultRoles.OrganizationAdministrator);
+
+        using HttpResponseMessage response = await app.SendAsync(Create(admin.Token, $$"""{ "roles": ["read-only-user"], "orgId": "{{orgId}}" }"""));
+
+        string detail = await AssertProblemAsync(response, HttpStatusCode.Forbidden, "only in its own organization");
+        Assert.DoesNotContain(orgId, detail, StringComparison.Ordinal);
+        Assert.Equal(1, await CountTokensAsync(app));
+        Assert.Contains(app.Logs.GetSnapshot(), r => r.Id.Name == "AuditDenied" && r.Message.Contains("generate", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("POST", "/v2/clientIdSecrets", "generate")]
+    [InlineData("GET", "/v2/clientIdSecrets", "list")]
+    [InlineData("GET", "/v2/roles", "list")]
+    [InlineData("DELETE", "/v2/clientIdSecrets/abcdefghijklmnopqrstuvwx", "delete")]
+    public async Task Management_DeniedOverHttp_IsAuditedByTheManager(string method, string path, string operation)
+    {
+        await using TestApp app = await TestApp.StartAsync();
+        GeneratedToken readOnly = await app.GenerateAsync(DefaultRoles.ReadOnlyUser);
+        using HttpRequestMessage request = TestApp.Request(new HttpMethod(method), path, readOnly.Token);
+        if (method == "POST")
+        {
+            request.Content = new StringContent("""{ "roles": ["read-only-user"] }""", Encoding.UTF8, "application/json");
+        }
+
+        using HttpResponseMessage response = await app.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Microsoft.Extensions.Logging.Testing.FakeLogRecord audit = Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Name == "AuditDenied");
+        Assert.Contains($"{operation} by {readOnly.ClientId}", audit.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -161,6 +161,27 @@ public class TokenCallerTests
         Assert.Equal("fallback", caller.OrganizationId);
     }
 
+    [Fact]
+    public void FromPrincipal_ApplicationTokenClientIdClaim_IsATokenCaller()
+    {
+        ClaimsPrincipal principal = Principal(new Claim(TokenClaimTypes.ClientId, "abcdefghijklmnopqrstuvwx"));
+
+        TokenCaller caller = TokenCaller.FromPrincipal(principal, s_catalog);
+
+        Assert.Equal("abcdefghijklmnopqrstuvwx", caller.ClientId);
+    }
+
+    [Fact]
+    public void FromPrincipal_PersonWithoutClientIdClaim_IsNotATokenCaller()
+    {
+        ClaimsPrincipal principal = Principal(new Claim(ClaimTypes.NameIdentifier, "alice"));
+
+        TokenCaller caller = TokenCaller.FromPrincipal(principal, s_catalog);
+
+        Assert.Null(caller.ClientId);
+        Assert.Null(new TokenCaller("alice", "acme", [DefaultRoles.OrganizationAdministrator]).ClientId);
+    }
+
     // FromPrincipal: roles
 
     [Fact]

@@ -295,4 +295,61 @@ public class TokenManagerAuthorizationTests
             Permissions.OrgRead,
         ],
         resources: [s_ordersDatabase]);
+
+    [Fact]
+    public async Task ListRolesAsync_CallerWithOrgTokenRead_ReturnsEveryRoleOfTheCatalog()
+    {
+        using var fixture = new ManagementFixture();
+
+        ManagementResult<IReadOnlyList<Role>> result = await fixture.Manager.ListRolesAsync(ManagementFixture.Admin(), Ct);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Contains(DefaultRoles.OrganizationAdministrator, result.Value!);
+        Assert.Contains(DefaultRoles.ReadOnlyUser, result.Value!);
+        Assert.Empty(fixture.Audit.OfKind(TokenAuditEventKind.Denied));
+    }
+
+    [Fact]
+    public async Task ListRolesAsync_CallerWithoutOrgTokenRead_IsPermissionDeniedAndAudited()
+    {
+        using var fixture = new ManagementFixture();
+
+        ManagementResult<IReadOnlyList<Role>> result = await fixture.Manager.ListRolesAsync(ManagementFixture.Caller("mallory", DefaultRoles.BillingAdministrator), Ct);
+
+        Assert.Equal(ManagementStatus.PermissionDenied, result.Status);
+        Assert.Equal(Permissions.OrgTokenRead, result.MissingPermission);
+        Assert.Null(result.Value);
+        TokenAuditEvent denied = Assert.Single(fixture.Audit.OfKind(TokenAuditEventKind.Denied));
+        Assert.Equal("list", denied.Operation);
+        Assert.Contains("roles", denied.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("globex")]
+    [InlineData("no-such-organization")]
+    public async Task GenerateAsync_OrganizationOtherThanTheCallers_IsPermissionDeniedAuditedAndSaysNothingOfIt(string organizationId)
+    {
+        using var fixture = new ManagementFixture();
+        string before = await fixture.SnapshotAsync();
+
+        ManagementResult<GeneratedToken> result = await fixture.Manager.GenerateAsync(
+            ManagementFixture.Admin(), DefaultRoles.ReadOnlyUser.Id, new TokenGenerateOptions { OrganizationId = organizationId }, Ct);
+
+        Assert.Equal(ManagementStatus.PermissionDenied, result.Status);
+        Assert.DoesNotContain(organizationId, result.Message, StringComparison.Ordinal);
+        Assert.Single(fixture.Audit.OfKind(TokenAuditEventKind.Denied), e => e.Operation == "generate");
+        Assert.Equal(before, await fixture.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task GenerateAsync_CallersOwnOrganizationNamed_Succeeds()
+    {
+        using var fixture = new ManagementFixture();
+
+        ManagementResult<GeneratedToken> result = await fixture.Manager.GenerateAsync(
+            ManagementFixture.Admin(), DefaultRoles.ReadOnlyUser.Id, new TokenGenerateOptions { OrganizationId = "acme" }, Ct);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal("acme", result.Value!.OrganizationId);
+    }
 }

@@ -110,6 +110,34 @@ public class TokenManagerDeletionTests
     }
 
     [Fact]
+    public async Task DeleteAsync_OnlyManagerTokenByAPersonNotAToken_SucceedsAndTheTokenFails()
+    {
+        // A signed-in administrator is itself a way to manage tokens: deleting the last manager token locks nobody out.
+        using var fixture = new ManagementFixture();
+        GeneratedToken manager = await fixture.GenerateAsync(DefaultRoles.OrganizationAdministrator);
+
+        ManagementResult result = await fixture.Manager.DeleteAsync(ManagementFixture.Person(), manager.ClientId, DeletionReason.Compromised, Ct);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.False((await fixture.VerifyAsync(manager.Token)).IsValid);
+        Assert.Empty(fixture.Audit.OfKind(TokenAuditEventKind.Denied));
+    }
+
+    [Fact]
+    public async Task DeleteAsync_OnlyManagerTokenByItselfFromVerification_IsLockoutPrevented()
+    {
+        using var fixture = new ManagementFixture();
+        GeneratedToken manager = await fixture.GenerateAsync(DefaultRoles.OrganizationAdministrator);
+        TokenCaller self = TokenCaller.FromVerification(await fixture.VerifyAsync(manager.Token));
+
+        ManagementResult result = await fixture.Manager.DeleteAsync(self, manager.ClientId, DeletionReason.NoLongerNeeded, Ct);
+
+        Assert.Equal(manager.ClientId, self.ClientId);
+        Assert.Equal(ManagementStatus.LockoutPrevented, result.Status);
+        Assert.True((await fixture.VerifyAsync(manager.Token)).IsValid);
+    }
+
+    [Fact]
     public async Task DeleteAsync_AnotherManagerTokenExists_SucceedsUntilTheLastOne()
     {
         using var fixture = new ManagementFixture();
