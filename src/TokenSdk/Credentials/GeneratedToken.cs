@@ -110,10 +110,42 @@ public sealed class GeneratedToken
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
+    /// <summary>
+    /// Saves <see cref="ToCsv"/> to a new file that only the current user can read (mode 0600 on Unix), the way the
+    /// portal's "Download token details" saves <see cref="CsvFileName"/>. Never overwrites a file.
+    /// </summary>
+    /// <param name="path">The new file, for example <see cref="CsvFileName"/>.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the file is written.</returns>
+    /// <exception cref="IOException">The file exists already, or cannot be written.</exception>
+    public Task SaveCsvAsync(string path, CancellationToken cancellationToken = default) => SaveAsync(path, ToCsv(), cancellationToken);
+
+    /// <summary>Saves <see cref="ToJson"/> (indented) to a new file that only the current user can read (mode 0600 on Unix). Never overwrites a file.</summary>
+    /// <param name="path">The new file.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the file is written.</returns>
+    /// <exception cref="IOException">The file exists already, or cannot be written.</exception>
+    public Task SaveJsonAsync(string path, CancellationToken cancellationToken = default) => SaveAsync(path, ToJson(indented: true) + "\n", cancellationToken);
+
     /// <summary>Returns a masked description: the client id, role and a masked token; never the secret.</summary>
     /// <returns>The masked description.</returns>
     public override string ToString() =>
         $"GeneratedToken {{ ClientId = {ClientId}, Role = {RoleName}, Organization = {OrganizationId}, Token = {TokenMask.MaskToken(Token)}, Secret = {TokenMask.Mask} }}";
+
+    private static async Task SaveAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        // UTF-8 without a byte order mark: the file is read by scripts and spreadsheets alike.
+        byte[] bytes = Encoding.UTF8.GetBytes(content);
+        await using var file = new FileStream(path, options);
+        await file.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+    }
 
     private static StringBuilder AppendQuoted(StringBuilder csv, string value) =>
         csv.Append('"').Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');

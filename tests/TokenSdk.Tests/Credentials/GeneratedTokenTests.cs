@@ -174,6 +174,50 @@ public class GeneratedTokenTests
         Assert.Equal(odd, document.RootElement.GetProperty("roles")[0].GetString());
     }
 
+    [Fact]
+    public async Task SaveCsvAsync_NewFile_WritesTheCsvOwnerOnlyWithoutByteOrderMark()
+    {
+        using var directory = new TestSupport.TemporaryDirectory();
+        GeneratedToken details = Create();
+        string path = directory.Combine(GeneratedToken.CsvFileName);
+
+        await details.SaveCsvAsync(path, TestContext.Current.CancellationToken);
+
+        byte[] bytes = File.ReadAllBytes(path);
+        Assert.Equal(Encoding.UTF8.GetBytes(details.ToCsv()), bytes);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+    }
+
+    [Fact]
+    public async Task SaveJsonAsync_FileExists_ThrowsAndLeavesItAsItWas()
+    {
+        using var directory = new TestSupport.TemporaryDirectory();
+        string path = directory.Combine("details.json");
+        File.WriteAllText(path, "keep me");
+
+        await Assert.ThrowsAsync<IOException>(() => Create().SaveJsonAsync(path, TestContext.Current.CancellationToken));
+
+        Assert.Equal("keep me", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public async Task SaveJsonAsync_NewFile_WritesIndentedJsonWithoutByteOrderMark()
+    {
+        using var directory = new TestSupport.TemporaryDirectory();
+        GeneratedToken details = Create();
+        string path = directory.Combine("details.json");
+
+        await details.SaveJsonAsync(path, TestContext.Current.CancellationToken);
+
+        byte[] bytes = File.ReadAllBytes(path);
+        Assert.NotEqual(0xEF, bytes[0]);
+        using JsonDocument json = JsonDocument.Parse(bytes);
+        Assert.Equal(details.Token, json.RootElement.GetProperty("token").GetString());
+    }
+
     private static GeneratedToken Create(
         string roleId = "read-only-user",
         string roleName = "Read Only User",
