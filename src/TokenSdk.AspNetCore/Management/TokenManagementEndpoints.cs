@@ -21,7 +21,6 @@ namespace TokenSdk.AspNetCore.Management;
 /// </summary>
 internal sealed class TokenManagementEndpoints
 {
-    private const string GeneratedOnFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
     private const string JsonContentType = "application/json; charset=utf-8";
 
     private readonly int _maxRequestBodySize;
@@ -98,25 +97,7 @@ internal sealed class TokenManagementEndpoints
         }
 
         IReadOnlyList<TokenInfo> tokens = listed.Value!;
-        await WriteJsonAsync(context, json =>
-        {
-            json.WriteStartObject();
-            json.WriteStartArray("clients");
-            foreach (TokenInfo token in tokens)
-            {
-                json.WriteStartObject();
-                json.WriteString("clientId", token.ClientId);
-                json.WriteStartArray("roles");
-                json.WriteStringValue(token.RoleId);
-                json.WriteEndArray();
-                json.WriteString("generatedOn", token.GeneratedOn.UtcDateTime.ToString(GeneratedOnFormat, CultureInfo.InvariantCulture));
-                json.WriteString("description", token.Description ?? "");
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }).ConfigureAwait(false);
+        await WriteJsonAsync(context, json => AstraTokenJson.WriteTokenList(json, tokens)).ConfigureAwait(false);
     }
 
     /// <summary><c>DELETE clientIdSecrets/{clientId}</c>: 204, or 404 for a token the caller's organization does not have.</summary>

@@ -34,34 +34,7 @@ internal static class ListTokensCommand
 
         if (output == "json")
         {
-            context.Out.WriteLine(Json.Write(json =>
-            {
-                json.WriteStartObject();
-                json.WriteStartArray("clients");
-                foreach (TokenInfo token in tokens)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("clientId", token.ClientId);
-                    json.WriteStartArray("roles");
-                    json.WriteStringValue(token.RoleId);
-                    json.WriteEndArray();
-                    json.WriteString("generatedOn", Json.Time(token.GeneratedOn));
-                    if (token.Description is null)
-                    {
-                        json.WriteNull("description");
-                    }
-                    else
-                    {
-                        json.WriteString("description", token.Description);
-                    }
-
-                    Json.WriteTime(json, "expiresAt", token.ExpiresAt);
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }));
+            context.Out.WriteLine(Json.Write(json => AstraTokenJson.WriteTokenList(json, tokens)));
             return ExitCodes.Success;
         }
 

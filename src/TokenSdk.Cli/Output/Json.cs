@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -35,8 +34,7 @@ internal static class Json
 
     /// <summary>Formats a time as TokenSdk's JSON does (<c>GeneratedToken.ToJson</c>): UTC, milliseconds, <c>Z</c>.</summary>
     /// <param name="time">The time.</param>
-    public static string Time(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset time) => TokenSdk.Management.AstraTokenJson.FormatInstant(time);
 
     /// <summary>Writes a property whose value is a time or <c>null</c>.</summary>
     /// <param name="json">The writer.</param>

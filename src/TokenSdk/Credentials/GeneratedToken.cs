@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -103,7 +102,7 @@ public sealed class GeneratedToken
             json.WriteStringValue(RoleId);
             json.WriteEndArray();
             json.WriteString("token", Token);
-            json.WriteString("generatedOn", GeneratedOn.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            json.WriteString("generatedOn", Management.AstraTokenJson.FormatInstant(GeneratedOn));
             json.WriteEndObject();
         }
 
