@@ -63,7 +63,7 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
             : await _verifier.VerifyClientSecretAsync(credential.ClientId!, credential.Secret!, Context.RequestAborted).ConfigureAwait(false);
         if (!result.IsValid)
         {
-            return Fail(StatusName(result.Status == VerificationStatus.Valid ? VerificationStatus.RoleNotFound : result.Status), credential);
+            return Fail(StatusName(result.Status), credential);
         }
 
         AspNetCoreDiagnostics.RecordAuthentication("success", credential.Source);

@@ -137,8 +137,7 @@ public sealed class TokenCaller
     {
         if (!result.IsValid)
         {
-            string state = result.Role is null && result.Status == VerificationStatus.Valid ? "an empty result" : result.Status.ToString();
-            throw new ArgumentException($"Only a valid token can act as a caller; this one is {state}.", nameof(result));
+            throw new ArgumentException($"Only a valid token can act as a caller; this result's status is {result.Status}.", nameof(result));
         }
 
         return new TokenCaller(result.ClientId!, result.OrganizationId!, [result.Role!]);
