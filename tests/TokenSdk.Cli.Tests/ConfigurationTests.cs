@@ -85,7 +85,7 @@ public sealed class ConfigurationTests
     [InlineData("missing.json", null, "does not exist")]
     [InlineData("bad.json", "{ not json", "cannot be read")]
     [InlineData("nosection.json", "{ \"Logging\": {} }", "has no 'TokenSdk' section")]
-    [InlineData("invalid.json", "{ \"TokenSdk\": { \"TokenPrefix\": \"A!\" } }", "token prefix 'A!' is invalid")]
+    [InlineData("invalid.json", "{ \"TokenSdk\": { \"TokenPrefix\": \"A!\" } }", "TokenSdk:TokenPrefix 'A!' is invalid")]
     public async Task AnyCommand_BadConfigFile_ExitsTwoWithOneLine(string name, string? content, string expected)
     {
         using var store = new TempStore();
