@@ -166,7 +166,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
             foreach (StoredToken record in page)
             {
                 after = record.ClientId;
-                if (options.RoleId is null || string.Equals(record.RoleId, options.RoleId, StringComparison.Ordinal))
+                if (options.RoleId is null || string.Equals(record.RoleId, options.RoleId, StringComparison.OrdinalIgnoreCase))
                 {
                     tokens.Add(ToInfo(record));
                     if (tokens.Count == options.Limit)
@@ -504,7 +504,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
 
     private async ValueTask<ManagementResult?> CheckEscalationAsync(TokenCaller caller, string operation, Role target, string? clientId, CancellationToken cancellationToken)
     {
-        string? missing = caller.FindEscalation(target);
+        string? missing = caller.FindEscalation(target, _roles);
         if (missing is null)
         {
             return null;
