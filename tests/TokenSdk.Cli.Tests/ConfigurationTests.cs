@@ -60,6 +60,25 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task Create_RoleWithConfiguredHostPermission_SucceedsAsOrganizationAdministrator()
+    {
+        using var store = new TempStore();
+        string config = Path.Combine(store.Root, "appsettings.json");
+        await File.WriteAllTextAsync(config, """
+            {
+              "TokenSdk": {
+                "CustomPermissions": [ "acme-reports-export" ],
+                "CustomRoles": [ { "Id": "reports", "Name": "Reports", "Permissions": [ "acme-reports-export", "db-table-select" ] } ]
+              }
+            }
+            """, TestContext.Current.CancellationToken);
+
+        CreatedToken created = await store.CreateAsync("reports", "--config", config);
+
+        Assert.Equal(["reports"], created.Roles);
+    }
+
+    [Fact]
     public async Task RolesList_ConfigFromEnvironment_ShowsTheCustomRole()
     {
         using var store = new TempStore();
