@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 
 namespace TokenSdk.Roles;
 
@@ -9,22 +10,27 @@ namespace TokenSdk.Roles;
 /// serve every token.
 /// </summary>
 /// <remarks>
-/// Lock-free. Starts with every role under its own id instance. Entries are added, never replaced or removed: at most
-/// <see cref="Capacity"/> of them, each allocated once, so lookups never thrash and never allocate once the ids in use
-/// are known. An id instance that finds no free slot is simply not cached. Only for roles that stay the same for the
-/// catalog's lifetime.
+/// Lock-free open addressing. Starts with every role under its own id instance, and takes other instances until it
+/// is half full (at least four slots per role). Entries are added, never replaced or removed, each allocated once, so
+/// lookups never thrash and never allocate once the ids in use are known; an instance that comes after the cache is
+/// full is simply not cached. Only for roles that stay the same for the catalog's lifetime.
 /// </remarks>
 internal sealed class RoleLookupCache
 {
-    private const int CapacityBits = 6;
-    private const int Capacity = 1 << CapacityBits;
-    private const int MaxProbes = 4;
+    private const int MinimumCapacity = 64;
 
-    private readonly Entry?[] _entries = new Entry?[Capacity];
+    private readonly Entry?[] _entries;
+    private readonly int _shift;
+    private readonly int _maximumCount;
+    private int _count;
 
-    /// <summary>Creates a cache holding each of <paramref name="roles"/> under its own id instance (as far as slots allow).</summary>
-    public RoleLookupCache(IEnumerable<Role> roles)
+    /// <summary>Creates a cache holding each of <paramref name="roles"/> under its own id instance.</summary>
+    public RoleLookupCache(IReadOnlyCollection<Role> roles)
     {
+        int capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(MinimumCapacity, roles.Count * 4));
+        _entries = new Entry?[capacity];
+        _shift = 32 - BitOperations.Log2((uint)capacity);
+        _maximumCount = capacity / 2;
         foreach (Role role in roles)
         {
             Add(role.Id, role);
@@ -34,15 +40,12 @@ internal sealed class RoleLookupCache
     /// <summary>Finds the role cached for this very instance of <paramref name="id"/>.</summary>
     public bool TryGet(string id, [NotNullWhen(true)] out Role? role)
     {
-        int first = Slot(id);
-        for (int probe = 0; probe < MaxProbes; probe++)
-        {
-            Entry? entry = Volatile.Read(ref _entries[(first + probe) & (Capacity - 1)]);
-            if (entry is null)
-            {
-                break;
-            }
+        Entry?[] entries = _entries;
+        int mask = entries.Length - 1;
 
+        // The cache is never more than half full, so every probe ends at an empty slot.
+        for (int i = Slot(id); Volatile.Read(ref entries[i]) is { } entry; i = (i + 1) & mask)
+        {
             if (ReferenceEquals(entry.Id, id))
             {
                 role = entry.Role;
@@ -54,21 +57,23 @@ internal sealed class RoleLookupCache
         return false;
     }
 
-    /// <summary>Caches <paramref name="role"/> for this instance of <paramref name="id"/>, if a slot is free.</summary>
+    /// <summary>Caches <paramref name="role"/> for this instance of <paramref name="id"/>, unless the cache is full.</summary>
     public void Add(string id, Role role)
     {
-        int first = Slot(id);
-        for (int probe = 0; probe < MaxProbes; probe++)
+        if (Volatile.Read(ref _count) >= _maximumCount)
         {
-            ref Entry? slot = ref _entries[(first + probe) & (Capacity - 1)];
-            Entry? current = Volatile.Read(ref slot);
+            return;
+        }
+
+        int mask = _entries.Length - 1;
+        for (int i = Slot(id); ; i = (i + 1) & mask)
+        {
+            Entry? current = Volatile.Read(ref _entries[i]) ?? Interlocked.CompareExchange(ref _entries[i], new Entry(id, role), null);
             if (current is null)
             {
-                current = Interlocked.CompareExchange(ref slot, new Entry(id, role), null);
-                if (current is null)
-                {
-                    return;
-                }
+                // A few racing adds may pass the limit together: still far from a full table.
+                Interlocked.Increment(ref _count);
+                return;
             }
 
             if (ReferenceEquals(current.Id, id))
@@ -78,16 +83,16 @@ internal sealed class RoleLookupCache
         }
     }
 
-    // No pass over the string, and the same for every instance of an id: its length and two of its characters.
-    private static int Slot(string id)
+    // No pass over the string, and the same for every instance of an id: its length and three of its characters.
+    private int Slot(string id)
     {
         uint mix = (uint)id.Length;
-        if (id.Length > 0)
+        if (id.Length > 1)
         {
-            mix = (mix * 31) + id[^1] + ((uint)id[id.Length / 2] << 16);
+            mix = (mix * 31) + id[^1] + ((uint)id[^2] << 8) + ((uint)id[id.Length / 2] << 16);
         }
 
-        return (int)((mix * 0x9E3779B9u) >> (32 - CapacityBits));
+        return (int)((mix * 0x9E3779B9u) >> _shift);
     }
 
     private sealed record Entry(string Id, Role Role);

@@ -28,10 +28,11 @@ public class RoleLookupCacheTests
     }
 
     [Fact]
-    public void Add_MoreInstancesOfOneIdThanItsSlots_KeepsTheFirstAndReplacesNone()
+    public void Add_MoreInstancesThanItHolds_KeepsTheFirstAndReplacesNone()
     {
+        // The smallest cache (64 slots) holds 32 entries.
         var cache = new RoleLookupCache([]);
-        string[] instances = [.. Enumerable.Range(0, 20).Select(_ => new string("orders-reader".AsSpan()))];
+        string[] instances = [.. Enumerable.Range(0, 100).Select(_ => new string("orders-reader".AsSpan()))];
 
         foreach (string instance in instances)
         {
@@ -39,8 +40,18 @@ public class RoleLookupCacheTests
         }
 
         bool[] cached = [.. instances.Select(i => cache.TryGet(i, out _))];
-        Assert.All(cached.Take(4), Assert.True);
-        Assert.All(cached.Skip(4), Assert.False);
+        Assert.All(cached.Take(32), Assert.True);
+        Assert.All(cached.Skip(32), Assert.False);
+    }
+
+    [Fact]
+    public void TryGet_ManyRoles_EveryRoleFoundUnderItsOwnId()
+    {
+        Role[] roles = [.. DefaultRoles.All, .. Enumerable.Range(0, 200).Select(i => new Role($"custom-role-{i}", $"Custom Role {i}", []))];
+
+        var cache = new RoleLookupCache(roles);
+
+        Assert.All(roles, role => Assert.True(cache.TryGet(role.Id, out Role? found) && ReferenceEquals(found, role), role.Id));
     }
 
     [Fact]
