@@ -27,7 +27,14 @@ public partial class LoggerTokenAuditSinkTests
     public async Task WriteAsync_EveryFieldSet_ShowsEveryValue()
     {
         DateTimeOffset effective = s_now.AddHours(1);
-        FakeLogRecord record = await WriteAsync(Event(TokenAuditEventKind.DeletionScheduled, "rotate", clientId: "OldAAAAAAAAAAAAAAAAAAAAA", roleId: "read-write-user", reason: DeletionReason.Rotated, relatedClientId: "NewAAAAAAAAAAAAAAAAAAAAA", effectiveAt: effective));
+        FakeLogRecord record = await WriteAsync(Event(
+            TokenAuditEventKind.DeletionScheduled,
+            "rotate",
+            clientId: "OldAAAAAAAAAAAAAAAAAAAAA",
+            roleId: "read-write-user",
+            reason: DeletionReason.Rotated,
+            relatedClientId: "NewAAAAAAAAAAAAAAAAAAAAA",
+            effectiveAt: effective));
 
         Assert.Equal(
             "Token audit: DeletionScheduled (rotate) by alice in organization acme; client OldAAAAAAAAAAAAAAAAAAAAA, role read-write-user, "
@@ -36,7 +43,7 @@ public partial class LoggerTokenAuditSinkTests
     }
 
     [Fact]
-    public async Task WriteAsync_DeletedWithReasonOnly_HasNoEmptyPlaceholder()
+    public async Task WriteAsync_DeletedEvent_NamesClientRoleAndReasonOnly()
     {
         FakeLogRecord record = await WriteAsync(Event(TokenAuditEventKind.Deleted, "delete", clientId: "ClientAAAAAAAAAAAAAAAAAA", roleId: "ui-view-only", reason: DeletionReason.Compromised));
 
