@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace TokenSdk.Roles;
 
@@ -42,9 +44,10 @@ internal sealed class RoleLookupCache
     {
         Entry?[] entries = _entries;
         int mask = entries.Length - 1;
+        ref Entry? first = ref MemoryMarshal.GetArrayDataReference(entries);
 
-        // The cache is never more than half full, so every probe ends at an empty slot.
-        for (int i = Slot(id); Volatile.Read(ref entries[i]) is { } entry; i = (i + 1) & mask)
+        // The cache is never more than half full, so every probe ends at an empty slot; i is always within the array.
+        for (int i = Slot(id); Volatile.Read(ref Unsafe.Add(ref first, i)) is { } entry; i = (i + 1) & mask)
         {
             if (ReferenceEquals(entry.Id, id))
             {
@@ -83,16 +86,14 @@ internal sealed class RoleLookupCache
         }
     }
 
-    // No pass over the string, and the same for every instance of an id: its length and three of its characters.
+    // No pass over the string, and the same for every instance of an id: its length and its last two characters,
+    // read as one 32-bit value. Ids that share them (team-a-reader, team-b-reader) take neighbouring slots.
     private int Slot(string id)
     {
-        uint mix = (uint)id.Length;
-        if (id.Length > 1)
-        {
-            mix = (mix * 31) + id[^1] + ((uint)id[^2] << 8) + ((uint)id[id.Length / 2] << 16);
-        }
-
-        return (int)((mix * 0x9E3779B9u) >> _shift);
+        uint last = id.Length > 1
+            ? Unsafe.ReadUnaligned<uint>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref MemoryMarshal.GetReference(id.AsSpan()), id.Length - 2)))
+            : (uint)id.Length;
+        return (int)((((uint)id.Length * 0x9E3779B9u) ^ (last * 0x85EBCA77u)) >> _shift);
     }
 
     private sealed record Entry(string Id, Role Role);
