@@ -60,6 +60,25 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task Create_RoleWithConfiguredHostPermission_SucceedsAsOrganizationAdministrator()
+    {
+        using var store = new TempStore();
+        string config = Path.Combine(store.Root, "appsettings.json");
+        await File.WriteAllTextAsync(config, """
+            {
+              "TokenSdk": {
+                "CustomPermissions": [ "acme-reports-export" ],
+                "CustomRoles": [ { "Id": "reports", "Name": "Reports", "Permissions": [ "acme-reports-export", "db-table-select" ] } ]
+              }
+            }
+            """, TestContext.Current.CancellationToken);
+
+        CreatedToken created = await store.CreateAsync("reports", "--config", config);
+
+        Assert.Equal(["reports"], created.Roles);
+    }
+
+    [Fact]
     public async Task RolesList_ConfigFromEnvironment_ShowsTheCustomRole()
     {
         using var store = new TempStore();
@@ -85,7 +104,7 @@ public sealed class ConfigurationTests
     [InlineData("missing.json", null, "does not exist")]
     [InlineData("bad.json", "{ not json", "cannot be read")]
     [InlineData("nosection.json", "{ \"Logging\": {} }", "has no 'TokenSdk' section")]
-    [InlineData("invalid.json", "{ \"TokenSdk\": { \"TokenPrefix\": \"A!\" } }", "token prefix 'A!' is invalid")]
+    [InlineData("invalid.json", "{ \"TokenSdk\": { \"TokenPrefix\": \"A!\" } }", "TokenSdk:TokenPrefix 'A!' is invalid")]
     public async Task AnyCommand_BadConfigFile_ExitsTwoWithOneLine(string name, string? content, string expected)
     {
         using var store = new TempStore();

@@ -79,7 +79,7 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
             : await _verifier.VerifyClientSecretAsync(credential.ClientId!, credential.Secret!, Context.RequestAborted).ConfigureAwait(false);
         if (!result.IsValid)
         {
-            return Fail(AuthenticationFailureReasons.Of(result.Status == VerificationStatus.Valid ? VerificationStatus.RoleNotFound : result.Status), credential);
+            return Fail(AuthenticationFailureReasons.Of(result.Status), credential);
         }
 
         AspNetCoreDiagnostics.RecordAuthentication("success", credential.Source);

@@ -38,18 +38,24 @@ internal sealed class TokenSdkOptionsValidator : IValidateOptions<TokenSdkOption
             errors.Add($"TokenSdk:GenerationFormat '{options.GenerationFormat}' is unknown: use '{TokenFormatKind.Checksummed}' or '{TokenFormatKind.Astra}'.");
         }
 
-        foreach (string? prefix in options.AdditionalTokenPrefixes.Prepend(options.TokenPrefix))
+        ValidatePrefix("TokenSdk:TokenPrefix", options.TokenPrefix, errors);
+        for (int i = 0; i < options.AdditionalTokenPrefixes.Count; i++)
         {
-            if (!ChecksummedTokenFormat.IsValidPrefix(prefix))
-            {
-                errors.Add($"TokenSdk token prefix '{prefix}' is invalid: use 2 to 16 lowercase ASCII letters or digits, starting with a letter (for example 'tsdk' or 'acme').");
-            }
+            ValidatePrefix($"TokenSdk:AdditionalTokenPrefixes:{i}", options.AdditionalTokenPrefixes[i], errors);
         }
 
         ValidateManagement(options.Management, errors);
         ValidateHashing(options.Hashing, errors);
         ValidateRoles(options, errors);
         return errors;
+    }
+
+    private static void ValidatePrefix(string key, string? prefix, List<string> errors)
+    {
+        if (!ChecksummedTokenFormat.IsValidPrefix(prefix))
+        {
+            errors.Add($"{key} '{prefix}' is invalid: use 2 to 16 lowercase ASCII letters or digits, starting with a letter (for example 'tsdk' or 'acme').");
+        }
     }
 
     private static void ValidateManagement(Management.TokenManagementOptions management, List<string> errors)

@@ -25,14 +25,22 @@ internal static partial class Log
         Message = "Generated token {ClientId} for role '{RoleId}' in organization '{OrganizationId}' ({MaskedToken}).")]
     public static partial void TokenGenerated(ILogger logger, string clientId, string roleId, string organizationId, string maskedToken);
 
-    [LoggerMessage(EventId = 2001, EventName = "Audit", Level = LogLevel.Information,
-        Message = "Token audit: {Kind} ({Operation}) by {ActorId} in organization {OrganizationId}; client {ClientId}, role {RoleId}, reason {Reason}, related client {RelatedClientId}, effective {EffectiveAt}.")]
-    public static partial void Audit(ILogger logger, Management.TokenAuditEventKind kind, string operation, string actorId, string organizationId,
-        string? clientId, string? roleId, Management.DeletionReason? reason, string? relatedClientId, DateTimeOffset? effectiveAt);
+    /// <summary>Event 2001, <c>Audit</c> (Information): a token was generated, rotated or deleted, or its deletion scheduled.</summary>
+    public static readonly EventId AuditEvent = new(2001, "Audit");
 
-    [LoggerMessage(EventId = 2002, EventName = "AuditDenied", Level = LogLevel.Warning,
-        Message = "Token audit: {Operation} by {ActorId} in organization {OrganizationId} denied (client {ClientId}, role {RoleId}): {Detail}")]
-    public static partial void AuditDenied(ILogger logger, string operation, string actorId, string organizationId, string? clientId, string? roleId, string? detail);
+    /// <summary>Event 2002, <c>AuditDenied</c> (Warning): a management operation was refused.</summary>
+    public static readonly EventId AuditDeniedEvent = new(2002, "AuditDenied");
+
+    /// <summary>Writes one audit entry, naming only the fields the event has (see <see cref="AuditLogEntry"/>).</summary>
+    public static void Audit(ILogger logger, Management.TokenAuditEvent auditEvent)
+    {
+        bool denied = auditEvent.Kind == Management.TokenAuditEventKind.Denied;
+        LogLevel level = denied ? LogLevel.Warning : LogLevel.Information;
+        if (logger.IsEnabled(level))
+        {
+            logger.Log(level, denied ? AuditDeniedEvent : AuditEvent, new AuditLogEntry(auditEvent), null, AuditLogEntry.Format);
+        }
+    }
 
     [LoggerMessage(EventId = 2101, EventName = "AuditSinkFailed", Level = LogLevel.Error,
         Message = "An audit sink of type {SinkType} failed to record a {Kind} event.")]

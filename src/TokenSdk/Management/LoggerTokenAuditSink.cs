@@ -4,7 +4,11 @@ using TokenSdk.Diagnostics;
 
 namespace TokenSdk.Management;
 
-/// <summary>The default audit sink: one structured log entry per event (category <c>TokenSdk.Audit</c>).</summary>
+/// <summary>
+/// The default audit sink: one structured log entry per event (category <c>TokenSdk.Audit</c>; event 2001
+/// <c>Audit</c> at Information, 2002 <c>AuditDenied</c> at Warning for refusals). Every field of the event is a
+/// structured value; the message names only the fields that have a value.
+/// </summary>
 public sealed class LoggerTokenAuditSink : ITokenAuditSink
 {
     private readonly ILogger _logger;
@@ -20,16 +24,7 @@ public sealed class LoggerTokenAuditSink : ITokenAuditSink
     public ValueTask WriteAsync(TokenAuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-        if (auditEvent.Kind == TokenAuditEventKind.Denied)
-        {
-            Log.AuditDenied(_logger, auditEvent.Operation, auditEvent.ActorId, auditEvent.OrganizationId, auditEvent.ClientId, auditEvent.RoleId, auditEvent.Detail);
-        }
-        else
-        {
-            Log.Audit(_logger, auditEvent.Kind, auditEvent.Operation, auditEvent.ActorId, auditEvent.OrganizationId,
-                auditEvent.ClientId, auditEvent.RoleId, auditEvent.Reason, auditEvent.RelatedClientId, auditEvent.EffectiveAt);
-        }
-
+        Log.Audit(_logger, auditEvent);
         return ValueTask.CompletedTask;
     }
 }

@@ -9,11 +9,13 @@ namespace TokenSdk.Management;
 internal sealed class ManagementAuthorizer
 {
     private readonly TokenAuditor _auditor;
+    private readonly IRoleCatalog _roles;
     private readonly TimeProvider _timeProvider;
 
-    public ManagementAuthorizer(TokenAuditor auditor, TimeProvider timeProvider)
+    public ManagementAuthorizer(TokenAuditor auditor, IRoleCatalog roles, TimeProvider timeProvider)
     {
         _auditor = auditor;
+        _roles = roles;
         _timeProvider = timeProvider;
     }
 
@@ -56,7 +58,7 @@ internal sealed class ManagementAuthorizer
     /// <summary>Returns <see langword="null"/> when <paramref name="caller"/> may grant <paramref name="target"/>; otherwise audits and returns the refusal.</summary>
     public async ValueTask<ManagementResult?> CheckEscalationAsync(TokenCaller caller, string operation, Role target, string? clientId, CancellationToken cancellationToken)
     {
-        string? missing = caller.FindEscalation(target);
+        string? missing = caller.FindEscalation(target, _roles);
         if (missing is null)
         {
             return null;

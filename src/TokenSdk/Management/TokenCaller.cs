@@ -66,12 +66,41 @@ public sealed class TokenCaller
     /// </summary>
     /// <param name="role">The role of the token to be created.</param>
     /// <returns>The first permission that would be an escalation, or <see langword="null"/>.</returns>
+    /// <remarks>
+    /// This judges the caller's roles as given. The token manager judges them as the host's role catalog defines them,
+    /// where the Organization Administrator also holds the permissions the host declares.
+    /// </remarks>
     public string? FindEscalation(Role role)
     {
         ArgumentNullException.ThrowIfNull(role);
+        return FindEscalation(_roles, role);
+    }
+
+    /// <summary>
+    /// <see cref="FindEscalation(Role)"/> with the caller's default roles as <paramref name="catalog"/> defines them:
+    /// there the Organization Administrator holds every permission of the organization, the host's declared ones
+    /// included, whether the caller was given that catalog's role or <see cref="DefaultRoles.OrganizationAdministrator"/>.
+    /// </summary>
+    internal string? FindEscalation(Role role, IRoleCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        ArgumentNullException.ThrowIfNull(catalog);
+        return FindEscalation(Array.ConvertAll(_roles, mine => InCatalog(mine, catalog)), role);
+    }
+
+    // A default role's id names the same role in every catalog; a catalog's own copy may hold more (the host's
+    // declared permissions). Custom roles are taken as given.
+    private static Role InCatalog(Role role, IRoleCatalog catalog) =>
+        role.IsDefault && catalog.TryGetRole(role.Id, out Role? current) && current.IsDefault
+            && string.Equals(current.Id, role.Id, StringComparison.Ordinal)
+            ? current
+            : role;
+
+    private static string? FindEscalation(Role[] callerRoles, Role role)
+    {
         foreach (string permission in role.Permissions.Order(StringComparer.Ordinal))
         {
-            if (!CanGrant(permission, role.Resources))
+            if (!CanGrant(callerRoles, permission, role.Resources))
             {
                 return permission;
             }
@@ -80,10 +109,10 @@ public sealed class TokenCaller
         return null;
     }
 
-    private bool CanGrant(string permission, IReadOnlyList<ResourceScope> wanted)
+    private static bool CanGrant(Role[] callerRoles, string permission, IReadOnlyList<ResourceScope> wanted)
     {
         List<ResourceScope> held = [];
-        foreach (Role mine in _roles)
+        foreach (Role mine in callerRoles)
         {
             if (!mine.HasPermission(permission))
             {
@@ -150,8 +179,7 @@ public sealed class TokenCaller
     {
         if (!result.IsValid)
         {
-            string state = result.Role is null && result.Status == VerificationStatus.Valid ? "an empty result" : result.Status.ToString();
-            throw new ArgumentException($"Only a valid token can act as a caller; this one is {state}.", nameof(result));
+            throw new ArgumentException($"Only a valid token can act as a caller; this result's status is {result.Status}.", nameof(result));
         }
 
         return new TokenCaller(result.ClientId!, result.OrganizationId!, [result.Role!]) { ClientId = result.ClientId };

@@ -12,6 +12,6 @@ public sealed class TokenListOptions
     /// <summary>Gets the client id after which the page starts (<see cref="TokenPage.NextAfter"/> of the previous page).</summary>
     public string? After { get; init; }
 
-    /// <summary>Gets a role id to list only tokens of that role; <see langword="null"/> for every role.</summary>
+    /// <summary>Gets a role id (case-insensitive) to list only tokens of that role; <see langword="null"/> for every role.</summary>
     public string? RoleId { get; init; }
 }

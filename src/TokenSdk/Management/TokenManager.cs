@@ -69,7 +69,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
         _deletionPolicy = deletionPolicy ?? new TokenDeletionPolicy(store, roles, options, _timeProvider);
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<TokenManager>();
         _auditor = new TokenAuditor(auditSinks?.ToArray() ?? [new LoggerTokenAuditSink(loggerFactory)], logger);
-        _authorizer = new ManagementAuthorizer(_auditor, _timeProvider);
+        _authorizer = new ManagementAuthorizer(_auditor, _roles, _timeProvider);
         _system = new TokenCaller(SystemActorId, options.DefaultOrganizationId, [DefaultRoles.OrganizationAdministrator]);
         _scheduler = new DeletionScheduler(
             _timeProvider,
@@ -179,7 +179,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
             foreach (StoredToken record in page)
             {
                 after = record.ClientId;
-                if (options.RoleId is null || string.Equals(record.RoleId, options.RoleId, StringComparison.Ordinal))
+                if (options.RoleId is null || string.Equals(record.RoleId, options.RoleId, StringComparison.OrdinalIgnoreCase))
                 {
                     tokens.Add(ToInfo(record));
                     if (tokens.Count == options.Limit)

@@ -12,7 +12,10 @@ public interface IRoleCatalog
     /// <returns>A snapshot of the roles.</returns>
     IReadOnlyList<Role> GetRoles();
 
-    /// <summary>Finds a role by its id (ordinal). Called on every verification, so implementations must be fast.</summary>
+    /// <summary>
+    /// Finds a role by its id (case-insensitive). Called on every verification, so implementations must answer from
+    /// memory, quickly and without allocating.
+    /// </summary>
     /// <param name="id">The role id.</param>
     /// <param name="role">The role when found.</param>
     /// <returns><see langword="true"/> when a role has that id.</returns>

@@ -20,7 +20,7 @@ public interface IRoleSource
     IEnumerable<Role> GetRoles();
 
     /// <summary>Finds a role by id.</summary>
-    /// <param name="id">The role id (ordinal).</param>
+    /// <param name="id">The role id; compare it case-insensitively (<see cref="StringComparer.OrdinalIgnoreCase"/>), as the catalog does.</param>
     /// <param name="role">The role when found.</param>
     /// <returns><see langword="true"/> when the source has a role with that id.</returns>
     bool TryGetRole(string id, [NotNullWhen(true)] out Role? role);

@@ -5,14 +5,25 @@ namespace TokenSdk.Roles;
 
 /// <summary>
 /// The default <see cref="IRoleCatalog"/>: the <see cref="DefaultRoles"/>, validated custom roles, and optional
-/// dynamic <see cref="IRoleSource"/>s. Thread-safe; lookups by id do not allocate.
+/// dynamic <see cref="IRoleSource"/>s. Thread-safe; lookups by id do not allocate. Ids and names compare
+/// case-insensitively.
 /// </summary>
+/// <remarks>
+/// The Organization Administrator holds every permission of the organization: with permissions declared by the host
+/// (<c>customPermissions</c>), the catalog's Organization Administrator holds those too. It is then a role of this
+/// catalog, with the id, name and description of <see cref="DefaultRoles.OrganizationAdministrator"/>, which itself
+/// stays as it is.
+/// </remarks>
 public sealed class RoleCatalog : IRoleCatalog
 {
     private readonly FrozenDictionary<string, Role> _byId;
     private readonly FrozenDictionary<string, Role> _byName;
     private readonly Role[] _staticRoles;
     private readonly IRoleSource[] _sources;
+
+    // Default and configured roles never change for the catalog's lifetime, so verification may find them by the
+    // instance of the record's role id; roles of sources may change and are asked for every time.
+    private readonly RoleLookupCache _fixedRoles;
 
     /// <summary>Creates a catalog of the default roles only.</summary>
     public RoleCatalog()
@@ -22,7 +33,10 @@ public sealed class RoleCatalog : IRoleCatalog
 
     /// <summary>Creates a catalog of the default roles and the given custom roles.</summary>
     /// <param name="customRoles">Custom roles; validated here.</param>
-    /// <param name="customPermissions">Permissions the host declares in addition to <see cref="Permissions.All"/>.</param>
+    /// <param name="customPermissions">
+    /// Permissions the host declares in addition to <see cref="Permissions.All"/>; the catalog's Organization
+    /// Administrator holds them too.
+    /// </param>
     /// <param name="sources">Dynamic role sources, consulted in order after the static roles.</param>
     /// <exception cref="ArgumentException">
     /// A custom role names an unknown permission, repeats an id or name, or clashes with a default role; the message
@@ -31,15 +45,18 @@ public sealed class RoleCatalog : IRoleCatalog
     public RoleCatalog(IEnumerable<Role>? customRoles, IEnumerable<string>? customPermissions = null, IEnumerable<IRoleSource>? sources = null)
     {
         Role[] custom = customRoles?.ToArray() ?? [];
-        IReadOnlyList<string> errors = Validate(custom, customPermissions ?? []);
+        string[] declared = customPermissions?.ToArray() ?? [];
+        IReadOnlyList<string> errors = Validate(custom, declared);
         if (errors.Count > 0)
         {
             throw new ArgumentException("Invalid custom roles: " + string.Join(" ", errors), nameof(customRoles));
         }
 
-        _staticRoles = [.. DefaultRoles.All, .. custom];
-        _byId = _staticRoles.ToFrozenDictionary(r => r.Id, StringComparer.Ordinal);
+        Role administrator = OrganizationAdministrator(declared);
+        _staticRoles = [.. DefaultRoles.All.Select(r => ReferenceEquals(r, DefaultRoles.OrganizationAdministrator) ? administrator : r), .. custom];
+        _byId = _staticRoles.ToFrozenDictionary(r => r.Id, StringComparer.OrdinalIgnoreCase);
         _byName = _staticRoles.ToFrozenDictionary(r => r.Name, StringComparer.OrdinalIgnoreCase);
+        _fixedRoles = new RoleLookupCache(_staticRoles);
         _sources = sources?.ToArray() ?? [];
     }
 
@@ -52,7 +69,7 @@ public sealed class RoleCatalog : IRoleCatalog
         }
 
         var roles = new List<Role>(_staticRoles);
-        var ids = new HashSet<string>(_byId.Keys, StringComparer.Ordinal);
+        var ids = new HashSet<string>(_byId.Keys, StringComparer.OrdinalIgnoreCase);
         var names = new HashSet<string>(_byName.Keys, StringComparer.OrdinalIgnoreCase);
         foreach (IRoleSource source in _sources)
         {
@@ -75,35 +92,27 @@ public sealed class RoleCatalog : IRoleCatalog
     public bool TryGetRole(string id, [NotNullWhen(true)] out Role? role)
     {
         ArgumentNullException.ThrowIfNull(id);
-        if (_byId.TryGetValue(id, out role))
+        if (_fixedRoles.TryGet(id, out role))
         {
             return true;
         }
 
-        foreach (IRoleSource source in _sources)
+        if (_byId.TryGetValue(id, out role))
         {
-            if (source.TryGetRole(id, out role) && role is not null
-                && string.Equals(role.Id, id, StringComparison.Ordinal) && !_byName.ContainsKey(role.Name))
-            {
-                return true;
-            }
+            _fixedRoles.Add(id, role);
+            return true;
         }
 
-        role = null;
-        return false;
+        return TryGetSourceRole(id, out role);
     }
-
-    /// <summary>
-    /// Finds a role among the default and configured custom roles only, never asking the role sources: such a role
-    /// is the same instance for the catalog's lifetime, so a caller may keep it.
-    /// </summary>
-    internal bool TryGetFixedRole(string id, [NotNullWhen(true)] out Role? role) => _byId.TryGetValue(id, out role);
 
     /// <inheritdoc/>
     public Role? FindRole(string idOrName)
     {
         ArgumentNullException.ThrowIfNull(idOrName);
-        if (TryGetRole(idOrName, out Role? role) || _byName.TryGetValue(idOrName, out role))
+
+        // Not through TryGetRole: what a user types must not take the cache's slots, which are for stored role ids.
+        if (_byId.TryGetValue(idOrName, out Role? role) || TryGetSourceRole(idOrName, out role) || _byName.TryGetValue(idOrName, out role))
         {
             return role;
         }
@@ -117,6 +126,31 @@ public sealed class RoleCatalog : IRoleCatalog
         }
 
         return null;
+    }
+
+    private bool TryGetSourceRole(string id, [NotNullWhen(true)] out Role? role)
+    {
+        foreach (IRoleSource source in _sources)
+        {
+            if (source.TryGetRole(id, out role) && role is not null
+                && string.Equals(role.Id, id, StringComparison.OrdinalIgnoreCase) && !_byName.ContainsKey(role.Name))
+            {
+                return true;
+            }
+        }
+
+        role = null;
+        return false;
+    }
+
+    // The Organization Administrator holds every permission of the organization, the host's declared ones included.
+    // The shared default role is never changed: a catalog with declared permissions gets its own copy.
+    private static Role OrganizationAdministrator(IReadOnlyCollection<string> declared)
+    {
+        Role administrator = DefaultRoles.OrganizationAdministrator;
+        return declared.All(administrator.HasPermission)
+            ? administrator
+            : new Role(administrator.Id, administrator.Name, [.. administrator.Permissions, .. declared], administrator.Description, resources: null, isDefault: true);
     }
 
     /// <summary>Checks custom roles against the default roles, each other and the known permissions.</summary>
@@ -137,8 +171,8 @@ public sealed class RoleCatalog : IRoleCatalog
         }
 
         var defaultIdsByName = DefaultRoles.All.ToDictionary(r => r.Name, r => r.Id, StringComparer.OrdinalIgnoreCase);
-        var defaultNamesById = DefaultRoles.All.ToDictionary(r => r.Id, r => r.Name, StringComparer.Ordinal);
-        var customIds = new HashSet<string>(StringComparer.Ordinal);
+        var defaultNamesById = DefaultRoles.All.ToDictionary(r => r.Id, r => r.Name, StringComparer.OrdinalIgnoreCase);
+        var customIdsById = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var customIdsByName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (Role role in customRoles)
         {
@@ -166,9 +200,12 @@ public sealed class RoleCatalog : IRoleCatalog
             {
                 errors.Add($"Custom role id '{role.Id}' clashes with the default role '{defaultName}'; choose another id.");
             }
-            else if (!customIds.Add(role.Id))
+            else if (!customIdsById.TryAdd(role.Id, role.Id))
             {
-                errors.Add($"Custom role id '{role.Id}' is used twice; role ids must be unique.");
+                string other = customIdsById[role.Id];
+                errors.Add(string.Equals(other, role.Id, StringComparison.Ordinal)
+                    ? $"Custom role id '{role.Id}' is used twice; role ids must be unique."
+                    : $"Custom role ids '{other}' and '{role.Id}' differ only in case; role ids must be unique (case-insensitive).");
             }
 
             if (defaultIdsByName.TryGetValue(role.Name, out string? defaultId))

@@ -28,13 +28,6 @@ internal sealed class SharedTokenFields : IEquatable<SharedTokenFields>
 
     public TimeSpan CreatedAtOffset { get; }
 
-    /// <summary>
-    /// Gets or sets the role a verifier last resolved for <see cref="RoleId"/>, with the catalog it came from: tokens
-    /// of a role share this instance, so verification resolves the role once rather than per request. Only roles that
-    /// never change for their catalog's lifetime are kept here (see <see cref="Roles.RoleCatalog"/>).
-    /// </summary>
-    public ResolvedRole? ResolvedRole { get; set; }
-
     /// <summary>Gets the pool that holds this instance, if any: a record already using it needs no lookup there.</summary>
     public SharedTokenFieldsPool? Pool { get; private set; }
 
@@ -60,9 +53,11 @@ internal sealed class SharedTokenFields : IEquatable<SharedTokenFields>
 }
 
 /// <summary>
-/// One store's set of <see cref="SharedTokenFields"/>: hands out a single instance per distinct combination.
-/// Thread-safe. Grows with the number of distinct organization, role and key combinations, never with the number of
-/// tokens, and stops growing at <see cref="MaximumCount"/> (beyond it, records simply keep their own fields).
+/// One store's set of <see cref="SharedTokenFields"/>: hands out a single instance per distinct combination, and
+/// within those a single string instance per distinct organization id and per distinct role id (so equal ids of a
+/// store are one string, which readers can compare by reference). Thread-safe. Grows with the number of distinct
+/// organization, role and key combinations, never with the number of tokens, and stops growing at
+/// <see cref="MaximumCount"/> (beyond it, records simply keep their own fields).
 /// </summary>
 internal sealed class SharedTokenFieldsPool
 {
@@ -70,6 +65,7 @@ internal sealed class SharedTokenFieldsPool
     public const int MaximumCount = 100_000;
 
     private readonly Dictionary<SharedTokenFields, SharedTokenFields> _fields = [];
+    private readonly Dictionary<string, string> _ids = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     /// <summary>Gets the number of distinct combinations held.</summary>
@@ -113,17 +109,26 @@ internal sealed class SharedTokenFieldsPool
             }
 
             // An instance another pool holds stays with it; this pool keeps its own equal one.
-            SharedTokenFields own = fields.Pool is null
+            string organizationId = Intern(fields.OrganizationId);
+            string roleId = Intern(fields.RoleId);
+            SharedTokenFields own = fields.Pool is null && ReferenceEquals(organizationId, fields.OrganizationId) && ReferenceEquals(roleId, fields.RoleId)
                 ? fields
-                : new SharedTokenFields(fields.OrganizationId, fields.RoleId, fields.Algorithm, fields.KeyId, fields.CreatedAtOffset);
+                : new SharedTokenFields(organizationId, roleId, fields.Algorithm, fields.KeyId, fields.CreatedAtOffset);
             _fields.Add(own, own);
             own.AddedTo(this);
             return own;
         }
     }
-}
 
-/// <summary>A role resolved by a catalog: one immutable pair, so readers never see one catalog's role with another.</summary>
-/// <param name="Catalog">The catalog that resolved it.</param>
-/// <param name="Role">The role.</param>
-internal sealed record ResolvedRole(Roles.IRoleCatalog Catalog, Roles.Role Role);
+    // Under the lock. Organization and role ids are few and bounded by the combinations kept.
+    private string Intern(string id)
+    {
+        if (_ids.TryGetValue(id, out string? existing))
+        {
+            return existing;
+        }
+
+        _ids.Add(id, id);
+        return id;
+    }
+}

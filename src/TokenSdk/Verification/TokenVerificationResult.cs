@@ -7,6 +7,10 @@ namespace TokenSdk.Verification;
 /// The result of a verification: a status and, when valid, who the caller is (client id, organization) and what it
 /// may do (role, permissions). A struct, so verification allocates nothing.
 /// </summary>
+/// <remarks>
+/// A <see langword="default"/> result has the status <see cref="VerificationStatus.None"/> and is not valid: only the
+/// verifier makes a valid result, and always with its role.
+/// </remarks>
 public readonly struct TokenVerificationResult
 {
     private static readonly IReadOnlySet<string> s_noPermissions = FrozenSet<string>.Empty;
@@ -25,7 +29,7 @@ public readonly struct TokenVerificationResult
     public VerificationStatus Status { get; }
 
     /// <summary>Gets whether the credential is valid (<see cref="VerificationStatus.Valid"/>).</summary>
-    public bool IsValid => Status == VerificationStatus.Valid && Role is not null;
+    public bool IsValid => Status == VerificationStatus.Valid;
 
     /// <summary>Gets the client id when a token record was found; otherwise <see langword="null"/>.</summary>
     public string? ClientId => _record?.ClientId;

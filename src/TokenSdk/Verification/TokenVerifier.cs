@@ -15,7 +15,7 @@ namespace TokenSdk.Verification;
 /// </summary>
 /// <remarks>
 /// An unknown client id costs the same hashing work as a known one, so timing does not reveal which client ids
-/// exist. Nothing is cached: a deletion in the store fails the next verification.
+/// exist. No token is cached: a deletion in the store fails the next verification.
 /// </remarks>
 public sealed class TokenVerifier : ITokenVerifier
 {
@@ -136,8 +136,9 @@ public sealed class TokenVerifier : ITokenVerifier
             return TokenVerificationResult.Failed(VerificationStatus.Expired, record);
         }
 
-        Role? role = ResolveRole(record);
-        if (role is null)
+        // The catalog answers from memory without allocating (RoleCatalog: by the id's instance, which the records of
+        // a role share); a role from a role source is asked for every time, as it may change.
+        if (!_roles.TryGetRole(record.RoleId, out Role? role))
         {
             if (_missingRolesReported.TryAdd(record.RoleId, 0))
             {
@@ -148,31 +149,6 @@ public sealed class TokenVerifier : ITokenVerifier
         }
 
         return TokenVerificationResult.Valid(record, role);
-    }
-
-    // The records of a role in a store share one SharedTokenFields: a default or configured role (fixed for the
-    // catalog's lifetime) is looked up once and kept there; a role from a role source is looked up every time, as it
-    // may change.
-    private Role? ResolveRole(StoredToken record)
-    {
-        SharedTokenFields shared = record.Shared;
-        if (shared.ResolvedRole is { } resolved && ReferenceEquals(resolved.Catalog, _roles))
-        {
-            return resolved.Role;
-        }
-
-        if (_roles is RoleCatalog catalog && catalog.TryGetFixedRole(shared.RoleId, out Role? fixedRole))
-        {
-            // Only fields a store shares between records (pooled) are worth the one allocation.
-            if (shared.Pool is not null)
-            {
-                shared.ResolvedRole = new ResolvedRole(catalog, fixedRole);
-            }
-
-            return fixedRole;
-        }
-
-        return _roles.TryGetRole(shared.RoleId, out Role? role) ? role : null;
     }
 
     private TokenVerificationResult Report(TokenVerificationResult result, string? token)

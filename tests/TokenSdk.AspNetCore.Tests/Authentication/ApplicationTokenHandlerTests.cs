@@ -1,12 +1,14 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TokenSdk.AspNetCore.Authentication;
 using TokenSdk.AspNetCore.Tests.TestSupport;
 using TokenSdk.Credentials;
 using TokenSdk.Management;
 using TokenSdk.Roles;
+using TokenSdk.Verification;
 
 namespace TokenSdk.AspNetCore.Tests.Authentication;
 
@@ -234,6 +236,21 @@ public sealed class ApplicationTokenHandlerTests
     }
 
     [Fact]
+    public async Task Authenticate_VerifierAnswersDefaultResult_FailsWithStatusNone()
+    {
+        // A custom verifier that returns an unfilled result must not authenticate anyone.
+        await using TestApp app = await TestApp.StartAsync(
+            configureServices: services => services.AddSingleton<ITokenVerifier>(new DefaultResultVerifier()));
+        GeneratedToken token = await app.GenerateAsync(DefaultRoles.ReadOnlyUser);
+
+        using HttpResponseMessage response = await app.GetAsync("/me", token.Token);
+
+        await AssertBare401Async(response);
+        Microsoft.Extensions.Logging.Testing.FakeLogRecord failure = Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Id == 5001);
+        Assert.Contains("with status none:", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Authenticate_AnonymousEndpoint_NeedsNoToken()
     {
         await using TestApp app = await TestApp.StartAsync();
@@ -276,6 +293,13 @@ public sealed class ApplicationTokenHandlerTests
         byte[] otherHash = new byte[32];
         otherHash[0] = 1;
         return format.Format(token.ClientId, otherHash);
+    }
+
+    private sealed class DefaultResultVerifier : ITokenVerifier
+    {
+        public ValueTask<TokenVerificationResult> VerifyAsync(string token, CancellationToken cancellationToken = default) => default;
+
+        public ValueTask<TokenVerificationResult> VerifyClientSecretAsync(string clientId, string secret, CancellationToken cancellationToken = default) => default;
     }
 
     private static HttpRequestMessage BasicRequest(string user, string password)

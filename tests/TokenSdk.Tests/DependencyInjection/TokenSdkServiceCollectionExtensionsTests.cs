@@ -114,9 +114,10 @@ public class TokenSdkServiceCollectionExtensionsTests
 
     public static TheoryData<Action<TokenSdkOptions>, string> InvalidOptions() => new()
     {
-        { o => o.TokenPrefix = "Bad_Prefix", "prefix 'Bad_Prefix' is invalid" },
-        { o => o.TokenPrefix = "x", "prefix 'x' is invalid" },
-        { o => o.AdditionalTokenPrefixes.Add("UPPER"), "prefix 'UPPER' is invalid" },
+        { o => o.TokenPrefix = "Bad_Prefix", "TokenSdk:TokenPrefix 'Bad_Prefix' is invalid" },
+        { o => o.TokenPrefix = "x", "TokenSdk:TokenPrefix 'x' is invalid" },
+        { o => o.AdditionalTokenPrefixes.Add("UPPER"), "TokenSdk:AdditionalTokenPrefixes:0 'UPPER' is invalid" },
+        { o => { o.AdditionalTokenPrefixes.Add("acme"); o.AdditionalTokenPrefixes.Add("x"); }, "TokenSdk:AdditionalTokenPrefixes:1 'x' is invalid" },
         { o => o.GenerationFormat = (TokenFormatKind)7, "GenerationFormat '7' is unknown" },
         { o => o.DefaultOrganizationId = "", "DefaultOrganizationId" },
         { o => o.Hashing.Algorithm = (VerifierAlgorithm)9, "Algorithm '9' is unknown" },

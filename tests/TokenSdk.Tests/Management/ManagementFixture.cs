@@ -31,7 +31,7 @@ internal sealed class ManagementFixture : IDisposable
         Time = new FakeTimeProvider(Start);
         MemoryStore = new InMemoryTokenStore();
         Store = decorateStore?.Invoke(MemoryStore) ?? MemoryStore;
-        Roles = new RoleCatalog(customRoles);
+        Roles = new RoleCatalog(customRoles, Options.CustomPermissions);
         Logs = new FakeLogCollector();
         LoggerFactory = new LoggerFactory([new FakeLoggerProvider(Logs)]);
         Audit = new RecordingAuditSink();

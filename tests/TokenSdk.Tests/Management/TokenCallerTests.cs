@@ -357,6 +357,45 @@ public class TokenCallerTests
         Assert.All(DefaultRoles.All, role => Assert.Null(caller.FindEscalation(role)));
     }
 
+    [Fact]
+    public void FindEscalation_InCatalogWithHostPermission_OrganizationAdministratorCanGrantIt()
+    {
+        var reports = new Role("reports", "Reports", ["acme-reports-export", Permissions.DbTableSelect]);
+        var catalog = new RoleCatalog([reports], customPermissions: ["acme-reports-export"]);
+        TokenCaller caller = CallerWith(DefaultRoles.OrganizationAdministrator);
+
+        string? inCatalog = caller.FindEscalation(reports, catalog);
+        string? asGiven = caller.FindEscalation(reports);
+
+        Assert.Null(inCatalog);
+        Assert.Equal("acme-reports-export", asGiven);
+        Assert.Equal([DefaultRoles.OrganizationAdministrator], caller.Roles);
+    }
+
+    [Fact]
+    public void FindEscalation_InCatalogWithHostPermission_DatabaseAdministratorCannotGrantIt()
+    {
+        var reports = new Role("reports", "Reports", ["acme-reports-export", Permissions.DbTableSelect]);
+        var catalog = new RoleCatalog([reports], customPermissions: ["acme-reports-export"]);
+        TokenCaller caller = CallerWith(DefaultRoles.DatabaseAdministrator);
+
+        string? escalation = caller.FindEscalation(reports, catalog);
+
+        Assert.Equal("acme-reports-export", escalation);
+    }
+
+    [Fact]
+    public void FindEscalation_InCatalogWithHostPermission_CustomRoleHoldingItCanGrantIt()
+    {
+        var exporter = new Role("exporter", "Exporter", [Permissions.OrgTokenWrite, "acme-reports-export"]);
+        var reports = new Role("reports", "Reports", ["acme-reports-export"]);
+        var catalog = new RoleCatalog([exporter, reports], customPermissions: ["acme-reports-export"]);
+
+        string? escalation = CallerWith(exporter).FindEscalation(reports, catalog);
+
+        Assert.Null(escalation);
+    }
+
     [Theory]
     [InlineData("database-administrator")]
     [InlineData("read-only-user")]

@@ -136,6 +136,58 @@ public class TokenManagerAuthorizationTests
     }
 
     [Fact]
+    public async Task GenerateAsync_OrganizationAdministratorMintsRoleWithHostPermission_Succeeds()
+    {
+        using var fixture = new ManagementFixture(HostPermissionOptions(), customRoles: [ReportsExporter()]);
+
+        ManagementResult<GeneratedToken> result = await fixture.Manager.GenerateAsync(ManagementFixture.Admin(), "reports-exporter", cancellationToken: Ct);
+
+        Assert.True(result.Succeeded, result.ToString());
+        TokenVerificationResult verified = await fixture.VerifyAsync(result.Value!.Token);
+        Assert.True(verified.HasPermission("acme-reports-export"));
+        Assert.Empty(fixture.Audit.OfKind(TokenAuditEventKind.Denied));
+    }
+
+    [Fact]
+    public async Task GenerateAsync_OrganizationAdministratorTokenMintsRoleWithHostPermission_Succeeds()
+    {
+        using var fixture = new ManagementFixture(HostPermissionOptions(), customRoles: [ReportsExporter()]);
+        GeneratedToken adminToken = await fixture.GenerateAsync(DefaultRoles.OrganizationAdministrator);
+        TokenVerificationResult admin = await fixture.VerifyAsync(adminToken.Token);
+
+        ManagementResult<GeneratedToken> result = await fixture.Manager.GenerateAsync(TokenCaller.FromVerification(admin), "Reports Exporter", cancellationToken: Ct);
+
+        Assert.True(admin.HasPermission("acme-reports-export"));
+        Assert.True(result.Succeeded, result.ToString());
+    }
+
+    [Fact]
+    public async Task GenerateAsync_DatabaseAdministratorMintsRoleWithHostPermission_IsEscalationDenied()
+    {
+        using var fixture = new ManagementFixture(HostPermissionOptions(), customRoles: [ReportsExporter()]);
+        TokenCaller dba = ManagementFixture.Caller("dora", DefaultRoles.DatabaseAdministrator);
+        string before = await fixture.SnapshotAsync();
+
+        ManagementResult<GeneratedToken> result = await fixture.Manager.GenerateAsync(dba, "reports-exporter", cancellationToken: Ct);
+
+        AssertDenied(fixture, result, ManagementStatus.EscalationDenied, "generate", "acme-reports-export");
+        Assert.Equal(before, await fixture.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task RotateAsync_OrganizationAdministratorToRoleWithHostPermission_Succeeds()
+    {
+        using var fixture = new ManagementFixture(HostPermissionOptions(), customRoles: [ReportsExporter()]);
+        GeneratedToken old = await fixture.GenerateAsync(DefaultRoles.ReadOnlyUser);
+
+        ManagementResult<GeneratedToken> result = await fixture.Manager.RotateAsync(
+            ManagementFixture.Admin(), old.ClientId, new TokenRotateOptions { Role = "reports-exporter" }, Ct);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal("reports-exporter", (await fixture.VerifyAsync(result.Value!.Token)).Role!.Id);
+    }
+
+    [Fact]
     public async Task GenerateAsync_ScopedTokenManagerMintsUnscopedRole_IsEscalationDenied()
     {
         Role scopedManager = ScopedManager();
@@ -255,6 +307,18 @@ public class TokenManagerAuthorizationTests
     }
 
     internal static Role Role(string id) => DefaultRoles.All.Single(r => r.Id == id);
+
+    /// <summary>Options declaring one permission of the host's own: <c>acme-reports-export</c>.</summary>
+    private static TokenSdkOptions HostPermissionOptions()
+    {
+        var options = new TokenSdkOptions();
+        options.CustomPermissions.Add("acme-reports-export");
+        return options;
+    }
+
+    /// <summary>A custom role holding the host's permission beside a built-in one.</summary>
+    private static Role ReportsExporter() => new("reports-exporter", "Reports Exporter", ["acme-reports-export", Permissions.DbTableSelect]);
+
 
     internal static TokenAuditEvent AssertDenied(ManagementFixture fixture, ManagementResult result, ManagementStatus status, string operation, string? missingPermission)
     {

@@ -338,6 +338,19 @@ public class TokenManagerTests
         Assert.All(listed, t => Assert.Equal(DefaultRoles.ReadWriteUser.Id, t.RoleId));
     }
 
+    [Fact]
+    public async Task ListAsync_RoleFilterInOtherCase_ListsThatRole()
+    {
+        using var fixture = new ManagementFixture();
+        GeneratedToken readWrite = await fixture.GenerateAsync(DefaultRoles.ReadWriteUser);
+        await fixture.GenerateAsync(DefaultRoles.ReadOnlyUser);
+
+        TokenPage page = (await fixture.Manager.ListAsync(
+            ManagementFixture.Admin(), new TokenListOptions { RoleId = "READ-WRITE-USER" }, Ct)).GetValueOrThrow();
+
+        Assert.Equal([readWrite.ClientId], page.Tokens.Select(t => t.ClientId));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]

@@ -2,7 +2,10 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using TokenSdk.Credentials;
+using TokenSdk.Management;
 using TokenSdk.Roles;
+using TokenSdk.Verification;
 
 namespace TokenSdk.Tests.Roles;
 
@@ -92,6 +95,32 @@ public class CustomRoleConfigurationTests
     }
 
     [Fact]
+    public async Task GenerateAsync_BoundRoleWithHostPermission_OrganizationAdministratorMayDatabaseAdministratorMayNot()
+    {
+        // Arrange: custom permission and roles bound from configuration, as a host's appsettings.json gives them.
+        IConfigurationSection section = BuildSection(s_validSettings);
+        var services = new ServiceCollection();
+        services.AddTokenSdk(o => section.Bind(o)).AddInMemoryStore();
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        ITokenManager manager = provider.GetRequiredService<ITokenManager>();
+        var admin = new TokenCaller("alice", TokenSdkOptions.DefaultOrganization, [DefaultRoles.OrganizationAdministrator]);
+        var dba = new TokenCaller("dora", TokenSdkOptions.DefaultOrganization, [DefaultRoles.DatabaseAdministrator]);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+
+        // Act
+        ManagementResult<GeneratedToken> byAdmin = await manager.GenerateAsync(admin, "orders-reader", cancellationToken: ct);
+        ManagementResult<GeneratedToken> byDba = await manager.GenerateAsync(dba, "orders-reader", cancellationToken: ct);
+
+        // Assert
+        Assert.True(byAdmin.Succeeded, byAdmin.ToString());
+        TokenVerificationResult verified = await provider.GetRequiredService<ITokenVerifier>().VerifyAsync(byAdmin.Value!.Token, ct);
+        Assert.True(verified.HasPermission("acme-orders-export"));
+        Assert.Equal(ManagementStatus.EscalationDenied, byDba.Status);
+        Assert.Equal("acme-orders-export", byDba.MissingPermission);
+    }
+
+    [Fact]
     public void Validate_NoCustomRoles_Succeeds()
     {
         // Arrange
@@ -113,6 +142,8 @@ public class CustomRoleConfigurationTests
         { "TokenSdk:CustomRoles:0:Permissions:3", "acme-orders-delete", "Custom role 'orders-reader' names unknown permission 'acme-orders-delete'" },
         { "TokenSdk:CustomRoles:0:Permissions:3", "Orders Delete", "TokenSdk:CustomRoles:0: Role 'orders-reader' names a malformed permission 'Orders Delete'" },
         { "TokenSdk:CustomRoles:0:Id", "orders-writer", "Custom role id 'orders-writer' is used twice" },
+        { "TokenSdk:CustomRoles:0:Id", "Orders-Writer", "Custom role ids 'Orders-Writer' and 'orders-writer' differ only in case" },
+        { "TokenSdk:CustomRoles:0:Id", "Read-Only-User", "Custom role id 'Read-Only-User' clashes with the default role 'Read Only User'" },
         { "TokenSdk:CustomRoles:0:Name", "ORDERS WRITER", "Custom role name 'Orders Writer' is used by roles 'orders-reader' and 'orders-writer'" },
         { "TokenSdk:CustomRoles:0:Id", "read-only-user", "Custom role id 'read-only-user' clashes with the default role 'Read Only User'" },
         { "TokenSdk:CustomRoles:0:Name", "Billing Administrator", "Custom role name 'Billing Administrator' clashes with the default role 'billing-administrator'" },

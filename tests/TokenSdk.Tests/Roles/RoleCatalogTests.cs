@@ -70,10 +70,9 @@ public class RoleCatalogTests
 
     [Theory]
     [InlineData("unknown")]
-    [InlineData("Database-Administrator")]
     [InlineData("Database Administrator")]
     [InlineData("")]
-    public void TryGetRole_UnknownOrDifferentlyCasedId_ReturnsFalse(string id)
+    public void TryGetRole_UnknownId_ReturnsFalse(string id)
     {
         // Arrange
         var catalog = new RoleCatalog([s_ordersReader]);
@@ -84,6 +83,68 @@ public class RoleCatalogTests
         // Assert
         Assert.False(found);
         Assert.Null(role);
+    }
+
+    [Theory]
+    [InlineData("Database-Administrator", "database-administrator")]
+    [InlineData("DATABASE-ADMINISTRATOR", "database-administrator")]
+    [InlineData("Orders-Reader", "orders-reader")]
+    public void TryGetRole_DifferentlyCasedId_ReturnsTheRole(string id, string expectedId)
+    {
+        // Arrange
+        var catalog = new RoleCatalog([s_ordersReader]);
+
+        // Act
+        bool found = catalog.TryGetRole(id, out Role? role);
+
+        // Assert
+        Assert.True(found);
+        Assert.Equal(expectedId, role!.Id);
+    }
+
+    [Fact]
+    public void TryGetRole_AnotherInstanceOfTheId_ReturnsTheSameRoleEveryTime()
+    {
+        // Arrange: ids read back from a store are other string instances than the role's own.
+        var catalog = new RoleCatalog([s_ordersReader]);
+        string stored = new("orders-reader".AsSpan());
+
+        // Act
+        bool first = catalog.TryGetRole(stored, out Role? firstRole);
+        bool second = catalog.TryGetRole(stored, out Role? secondRole);
+
+        // Assert
+        Assert.True(first);
+        Assert.True(second);
+        Assert.Same(s_ordersReader, firstRole);
+        Assert.Same(s_ordersReader, secondRole);
+    }
+
+    [Fact]
+    public void TryGetRole_StoredIdInstance_AllocatesNothing()
+    {
+        // Arrange
+        var catalog = new RoleCatalog([s_ordersReader]);
+        string[] ids = [new("orders-reader".AsSpan()), new("Read-Write-User".AsSpan()), DefaultRoles.ReadOnlyUser.Id];
+        foreach (string id in ids)
+        {
+            Assert.True(catalog.TryGetRole(id, out _));
+        }
+
+        // Act
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            foreach (string id in ids)
+            {
+                catalog.TryGetRole(id, out _);
+            }
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Assert
+        Assert.Equal(0, allocated);
     }
 
     [Theory]
@@ -189,6 +250,20 @@ public class RoleCatalogTests
     }
 
     [Fact]
+    public void Constructor_CustomRoleIdsDifferingOnlyInCase_ThrowsNamingBoth()
+    {
+        // Arrange
+        var first = new Role("orders-app", "Orders App", [Permissions.DbTableSelect]);
+        var second = new Role("Orders-App", "Orders App Two", [Permissions.DbTableSelect]);
+
+        // Act
+        ArgumentException ex = Assert.Throws<ArgumentException>(() => new RoleCatalog([first, second]));
+
+        // Assert
+        Assert.Contains("Custom role ids 'orders-app' and 'Orders-App' differ only in case", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Constructor_DuplicateCustomRoleNameDifferingInCase_ThrowsNamingBothRoles()
     {
         // Arrange
@@ -213,6 +288,65 @@ public class RoleCatalogTests
 
         // Assert
         Assert.Contains("Custom role id 'organization-administrator' clashes with the default role 'Organization Administrator'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constructor_CustomRoleWithDefaultRoleIdInOtherCase_ThrowsNamingTheDefaultRole()
+    {
+        // Arrange
+        var role = new Role("Organization-Administrator", "My Admin", [Permissions.DbTableSelect]);
+
+        // Act
+        ArgumentException ex = Assert.Throws<ArgumentException>(() => new RoleCatalog([role]));
+
+        // Assert
+        Assert.Contains("Custom role id 'Organization-Administrator' clashes with the default role 'Organization Administrator'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constructor_CustomPermissions_OrganizationAdministratorOfTheCatalogHoldsThem()
+    {
+        // Arrange
+        var catalog = new RoleCatalog([s_ordersReader], customPermissions: ["acme-orders-export", Permissions.DbCql]);
+
+        // Act
+        Role? byId = catalog.FindRole(DefaultRoles.OrganizationAdministrator.Id);
+        Assert.True(catalog.TryGetRole(DefaultRoles.OrganizationAdministrator.Id, out Role? byLookup));
+
+        // Assert
+        Assert.NotNull(byId);
+        Assert.Same(byId, byLookup);
+        Assert.Same(byId, catalog.GetRoles()[0]);
+        Assert.True(byId.IsDefault);
+        Assert.Equal(DefaultRoles.OrganizationAdministrator.Name, byId.Name);
+        Assert.Equal(Permissions.All.Append("acme-orders-export").Order(StringComparer.Ordinal), byId.Permissions.Order(StringComparer.Ordinal));
+        Assert.Empty(byId.Resources);
+    }
+
+    [Fact]
+    public void Constructor_CustomPermissions_SharedDefaultRolesUnchanged()
+    {
+        // Act
+        var catalog = new RoleCatalog(null, customPermissions: ["acme-orders-export"]);
+
+        // Assert: the static role is shared by every catalog of the process; only this catalog's copy holds more.
+        Assert.False(DefaultRoles.OrganizationAdministrator.HasPermission("acme-orders-export"));
+        Assert.Equal(Permissions.All.Count, DefaultRoles.OrganizationAdministrator.Permissions.Count);
+        Assert.NotSame(DefaultRoles.OrganizationAdministrator, catalog.FindRole("Organization Administrator"));
+        Assert.Same(DefaultRoles.DatabaseAdministrator, catalog.FindRole("database-administrator"));
+        Assert.False(catalog.FindRole("database-administrator")!.HasPermission("acme-orders-export"));
+    }
+
+    [Fact]
+    public void Constructor_NoNewPermission_KeepsTheSharedOrganizationAdministrator()
+    {
+        // Act
+        var declaredNothing = new RoleCatalog(null, customPermissions: []);
+        var declaredBuiltIn = new RoleCatalog(null, customPermissions: [Permissions.DbCql]);
+
+        // Assert
+        Assert.Same(DefaultRoles.OrganizationAdministrator, declaredNothing.FindRole("organization-administrator"));
+        Assert.Same(DefaultRoles.OrganizationAdministrator, declaredBuiltIn.FindRole("organization-administrator"));
     }
 
     [Theory]
@@ -379,6 +513,43 @@ public class RoleCatalogTests
     }
 
     [Fact]
+    public void TryGetRole_SourceRoleReusingStaticIdInOtherCase_IsIgnored()
+    {
+        // Arrange
+        var impostor = new Role("Orders-Reader", "Impostor", [Permissions.OrgTokenWrite]);
+        var source = new FakeRoleSource();
+        source.Set(impostor);
+        var catalog = new RoleCatalog([s_ordersReader], sources: [source]);
+
+        // Act
+        bool found = catalog.TryGetRole("Orders-Reader", out Role? role);
+        IReadOnlyList<Role> roles = catalog.GetRoles();
+
+        // Assert
+        Assert.True(found);
+        Assert.Same(s_ordersReader, role);
+        Assert.DoesNotContain(impostor, roles);
+        Assert.Equal(0, source.Lookups);
+    }
+
+    [Fact]
+    public void TryGetRole_SourceRoleByIdInOtherCase_ReturnsSourceRole()
+    {
+        // Arrange
+        var dynamicRole = new Role("dyn-role", "Dynamic Role", [Permissions.DbTableSelect]);
+        var source = new FakeRoleSource();
+        source.Set(dynamicRole);
+        var catalog = new RoleCatalog(null, sources: [source]);
+
+        // Act
+        bool found = catalog.TryGetRole("DYN-ROLE", out Role? role);
+
+        // Assert
+        Assert.True(found);
+        Assert.Same(dynamicRole, role);
+    }
+
+    [Fact]
     public void TryGetRole_SourceWithoutRole_ReturnsFalse()
     {
         // Arrange
@@ -505,7 +676,7 @@ public class RoleCatalogTests
     /// <summary>A role source backed by a dictionary that tests change while the catalog is in use.</summary>
     internal sealed class FakeRoleSource : IRoleSource
     {
-        private readonly Dictionary<string, Role> _roles = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Role> _roles = new(StringComparer.OrdinalIgnoreCase);
 
         public int Lookups { get; private set; }
 

@@ -88,6 +88,23 @@ public class StoredTokenTests
     }
 
     [Fact]
+    public void Pool_EqualIdsInOtherCombinations_ShareOneStringInstance()
+    {
+        var pool = new SharedTokenFieldsPool();
+        StoredToken template = NewRecord("acme");
+
+        // Ids read back from a log are new strings each time.
+        StoredToken acme = pool.Share(template);
+        StoredToken other = pool.Share(new StoredToken(template.ClientId, "other", new string(template.RoleId.AsSpan()), template.Verifier, template.CreatedAt));
+        StoredToken acmeAdmin = pool.Share(new StoredToken(template.ClientId, new string("acme".AsSpan()), DefaultRoles.OrganizationAdministrator.Id, template.Verifier, template.CreatedAt));
+
+        Assert.Equal(3, pool.Count);
+        Assert.Same(acme.RoleId, other.RoleId);
+        Assert.Same(acme.OrganizationId, acmeAdmin.OrganizationId);
+        Assert.NotSame(acme.RoleId, acmeAdmin.RoleId);
+    }
+
+    [Fact]
     public void ToString_DoesNotShowTheVerifier()
     {
         StoredToken record = NewRecord();

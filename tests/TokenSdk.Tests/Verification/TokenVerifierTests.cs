@@ -373,6 +373,41 @@ public class TokenVerifierTests
     }
 
     [Fact]
+    public async Task VerifyAsync_RoleIdStoredInOtherCase_ResolvesTheRole()
+    {
+        var fixture = new TokenFixture();
+        IssuedToken issued = fixture.Generator.Generate(new TokenGenerationRequest(DefaultRoles.ReadWriteUser));
+        StoredToken record = issued.Record;
+        await fixture.Store.TryAddAsync(new StoredToken(record.ClientId, record.OrganizationId, "Read-Write-User", record.Verifier, record.CreatedAt), Ct);
+
+        TokenVerificationResult result = await fixture.Verifier.VerifyAsync(issued.Details.Token, Ct);
+
+        Assert.True(result.IsValid, result.ToString());
+        Assert.Same(DefaultRoles.ReadWriteUser, result.Role);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_RoleIdReadBackAsAnotherString_AllocatesNothing()
+    {
+        // Arrange: a record as a store reads it back, whose role id is not the catalog's own string.
+        var custom = new Role("reporting", "Reporting", [Permissions.DbTableSelect]);
+        var fixture = new TokenFixture(roles: new RoleCatalog([custom]));
+        IssuedToken issued = fixture.Generator.Generate(new TokenGenerationRequest(custom));
+        StoredToken record = issued.Record;
+        string roleId = new(record.RoleId.AsSpan());
+        await fixture.Store.TryAddAsync(new StoredToken(record.ClientId, record.OrganizationId, roleId, record.Verifier, record.CreatedAt), Ct);
+        StoredToken stored = (await fixture.Store.FindAsync(record.ClientId, Ct))!;
+        Assert.NotSame(custom.Id, stored.RoleId);
+
+        // Act
+        long allocated = MeasureAllocations(fixture.Verifier, [issued.Details.Token]);
+
+        // Assert
+        Assert.Equal(0, allocated);
+        Assert.Same(custom, (await fixture.Verifier.VerifyAsync(issued.Details.Token, Ct)).Role);
+    }
+
+    [Fact]
     public async Task VerifyAsync_PepperRotation_OldTokensKeepVerifyingWhileTheirPepperIsKept()
     {
         string key1 = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
