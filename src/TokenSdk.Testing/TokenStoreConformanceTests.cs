@@ -237,13 +237,8 @@ public abstract class TokenStoreConformanceTests : IAsyncDisposable
         {
             StoredToken record = NewToken().Record;
             await store.TryAddAsync(record, Ct);
-            using var start = new Barrier(6);
 
-            bool[] outcomes = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() =>
-            {
-                start.SignalAndWait(Ct);
-                return store.DeleteAsync(record.ClientId, Ct);
-            }, Ct)));
+            bool[] outcomes = await Racers.RunAsync(6, _ => store.DeleteAsync(record.ClientId, Ct), Ct);
 
             Assert.Equal(1, outcomes.Count(deleted => deleted));
         }

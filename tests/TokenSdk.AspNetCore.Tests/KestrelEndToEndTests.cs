@@ -8,6 +8,7 @@ using TokenSdk.Roles;
 namespace TokenSdk.AspNetCore.Tests;
 
 /// <summary>One pass over real sockets: Kestrel on 127.0.0.1, an ephemeral port, a real HttpClient.</summary>
+[Trait("Category", "Slow")]
 public sealed class KestrelEndToEndTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

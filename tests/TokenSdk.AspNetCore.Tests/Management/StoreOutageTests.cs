@@ -15,12 +15,12 @@ namespace TokenSdk.AspNetCore.Tests.Management;
 /// The management API and the health check on a file store whose disk is really full: answers are 503 with a
 /// ProblemDetails body, the cause is logged once per outage, and the health check reports it.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class StoreOutageTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    [Trait("Category", "Slow")]
     public async Task Management_DiskFull_Answers503OnceLoggedAndHealthUnhealthyUntilSpaceIsFreed()
     {
         Assert.SkipUnless(SmallDisk.CanMount, "needs root on Linux to mount a small tmpfs");

@@ -7,6 +7,7 @@ using TokenSdk.Hashing;
 using TokenSdk.Management;
 using TokenSdk.Roles;
 using TokenSdk.Storage;
+using TokenSdk.Testing;
 using TokenSdk.Verification;
 
 namespace TokenSdk.Tests.Management;
@@ -390,18 +391,11 @@ public class TokenManagerTests
         for (int round = 0; round < 30; round++)
         {
             GeneratedToken token = await fixture.GenerateAsync(DefaultRoles.ReadOnlyUser);
-            using var barrier = new Barrier(Callers);
-            Task<ManagementResult>[] deletes = [.. Enumerable.Range(0, Callers).Select(_ => Task.Factory.StartNew(
-                () =>
-                {
-                    barrier.SignalAndWait(Ct);
-                    return fixture.Manager.DeleteAsync(admin, token.ClientId, DeletionReason.NoLongerNeeded, Ct);
-                },
-                Ct,
-                TaskCreationOptions.LongRunning,
-                TaskScheduler.Default).Unwrap())];
 
-            ManagementResult[] results = await Task.WhenAll(deletes);
+            ManagementResult[] results = await Racers.RunAsync(
+                Callers,
+                _ => fixture.Manager.DeleteAsync(admin, token.ClientId, DeletionReason.NoLongerNeeded, Ct),
+                Ct);
 
             Assert.Single(results, r => r.Succeeded);
             Assert.All(results.Where(r => !r.Succeeded), r => Assert.Equal(ManagementStatus.NotFound, r.Status));

@@ -17,6 +17,7 @@ public sealed class StoreWorkerCollection;
 /// writing at once, and deletions crossing process boundaries within the documented bound.
 /// </summary>
 [Collection(nameof(StoreWorkerCollection))]
+[Trait("Category", "Slow")]
 public sealed class FileTokenStoreProcessTests : IDisposable
 {
     // How long to wait for a worker to start, print or end. Generous: a loaded CI machine may be slow, never wrong.

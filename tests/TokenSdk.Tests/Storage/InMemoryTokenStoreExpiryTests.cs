@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using TokenSdk.Credentials;
 using TokenSdk.Roles;
 using TokenSdk.Storage;
+using TokenSdk.Testing;
 
 namespace TokenSdk.Tests.Storage;
 
@@ -176,17 +177,8 @@ public class InMemoryTokenStoreExpiryTests
     {
         StoredToken record = await AddAsync();
         DateTimeOffset[] dates = [.. Enumerable.Range(1, 200).Select(i => s_now.AddMinutes(((i * 37) % 200) + 1))];
-        using var start = new ManualResetEventSlim();
 
-        Task<bool>[] calls = [.. dates.Select(date => Task.Run(
-            () =>
-            {
-                start.Wait(Ct);
-                return _store.SetExpiryAsync(record.ClientId, date, Ct);
-            },
-            Ct))];
-        start.Set();
-        bool[] results = await Task.WhenAll(calls);
+        bool[] results = await Racers.RunAsync(dates.Length, i => _store.SetExpiryAsync(record.ClientId, dates[i], Ct), Ct);
 
         Assert.All(results, Assert.True);
         StoredToken? found = await _store.FindAsync(record.ClientId, Ct);

@@ -5,6 +5,7 @@ using TokenSdk.Credentials;
 using TokenSdk.Hashing;
 using TokenSdk.Roles;
 using TokenSdk.Storage;
+using TokenSdk.Testing;
 using TokenSdk.Tests.TestSupport;
 using TokenSdk.Verification;
 
@@ -147,16 +148,8 @@ public class InMemoryTokenStoreTests
         {
             StoredToken record = NewRecord();
             await store.TryAddAsync(record, Ct);
-            using var start = new Barrier(8);
-            Task<bool>[] deletions = Enumerable.Range(0, 8)
-                .Select(_ => Task.Run(() =>
-                {
-                    start.SignalAndWait(Ct);
-                    return store.DeleteAsync(record.ClientId, Ct);
-                }, Ct))
-                .ToArray();
 
-            bool[] outcomes = await Task.WhenAll(deletions);
+            bool[] outcomes = await Racers.RunAsync(8, _ => store.DeleteAsync(record.ClientId, Ct), Ct);
 
             Assert.Equal(1, outcomes.Count(deleted => deleted));
         }

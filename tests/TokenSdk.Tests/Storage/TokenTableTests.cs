@@ -143,6 +143,7 @@ public class TokenTableTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // Two readers spin on their own threads for the whole churn: both cores for ~2 s.
     public async Task ConcurrentReadersAndWriters_ReadersAlwaysFindStableTokensAndNeverSeeDeletedOnes()
     {
         var table = new TokenTable();
