@@ -42,18 +42,42 @@ public sealed class ProgramProcessTests : IDisposable
         }
 
         File.SetUnixFileMode(StoreDirectory, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        bool mounted = false;
         try
         {
-            Assert.SkipWhen(PermissionsIgnored(files), "File modes do not stop this user (root): Main_StoreLockUnusable covers a store that cannot be written.");
+            if (PermissionsIgnored(files))
+            {
+                // File modes do not stop root; a read-only bind mount of the store onto itself does.
+                Assert.SkipUnless(OperatingSystem.IsLinux(), "Root ignores file modes, and read-only bind mounts need Linux.");
+                Mount("--bind", StoreDirectory, StoreDirectory);
+                mounted = true;
+                Mount("-o", "remount,bind,ro", StoreDirectory);
+            }
 
             SampleResult result = await SampleProcess.RunAsync(StoreDirectory);
 
-            AssertCleanFailure(result, $"No permission to use the token store in '{StoreDirectory}'");
+            AssertCleanFailure(result, mounted ? $"the token store in '{StoreDirectory}'" : $"No permission to use the token store in '{StoreDirectory}'");
         }
         finally
         {
+            if (mounted)
+            {
+                Mount("-u", StoreDirectory);
+            }
+
             File.SetUnixFileMode(StoreDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
+    }
+
+    /// <summary>Runs <c>mount</c> (or <c>umount</c> for <c>-u</c>) and fails the test if it fails.</summary>
+    private static void Mount(params string[] arguments)
+    {
+        bool unmount = arguments[0] == "-u";
+        var start = new System.Diagnostics.ProcessStartInfo(unmount ? "umount" : "mount", unmount ? arguments[1..] : arguments) { RedirectStandardError = true };
+        using System.Diagnostics.Process process = System.Diagnostics.Process.Start(start)!;
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{start.FileName} {string.Join(' ', start.ArgumentList)}: {error}");
     }
 
     [Fact]

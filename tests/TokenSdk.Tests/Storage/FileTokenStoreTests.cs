@@ -886,23 +886,17 @@ public sealed class FileTokenStoreTests : IDisposable
     [Fact]
     public void Constructor_DirectoryWithoutWritePermission_ThrowsTokenStoreException()
     {
-        if (OperatingSystem.IsWindows())
+        if (OperatingSystem.IsWindows() || !ReadOnlyDirectories.Supported)
         {
-            Assert.Skip("Unix file modes do not exist on Windows.");
+            Assert.Skip("Needs Unix file modes, or for root Linux mounts.");
             return;
         }
 
         // Arrange
         string directory = _directory.Combine("read-only");
         Directory.CreateDirectory(directory);
-        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        try
+        using (ReadOnlyDirectory.Apply(directory))
         {
-            if (CanWriteInto(directory))
-            {
-                Assert.Skip("This process may write into a 0500 directory (it runs as root), so the OS enforces no permission to test.");
-            }
-
             // Act
             TokenStoreException exception = Assert.Throws<TokenStoreException>(() => Open(directory));
 
@@ -910,42 +904,66 @@ public sealed class FileTokenStoreTests : IDisposable
             Assert.Contains(directory, exception.Message, StringComparison.Ordinal);
             Assert.Empty(Directory.GetFileSystemEntries(directory));
         }
-        finally
-        {
-            File.SetUnixFileMode(directory, OwnerOnlyDirectory);
-        }
     }
 
     [Fact]
     public void Constructor_ParentWithoutWritePermission_ThrowsTokenStoreException()
     {
-        if (OperatingSystem.IsWindows())
+        if (OperatingSystem.IsWindows() || !ReadOnlyDirectories.Supported)
         {
-            Assert.Skip("Unix file modes do not exist on Windows.");
+            Assert.Skip("Needs Unix file modes, or for root Linux mounts.");
             return;
         }
 
         // Arrange
         string parent = _directory.Combine("read-only-parent");
         Directory.CreateDirectory(parent);
-        File.SetUnixFileMode(parent, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        try
+        using (ReadOnlyDirectory.Apply(parent))
         {
-            if (CanWriteInto(parent))
-            {
-                Assert.Skip("This process may write into a 0500 directory (it runs as root), so the OS enforces no permission to test.");
-            }
-
             // Act
             TokenStoreException exception = Assert.Throws<TokenStoreException>(() => Open(Path.Combine(parent, "store")));
 
             // Assert
             Assert.Contains(Path.Combine(parent, "store"), exception.Message, StringComparison.Ordinal);
         }
-        finally
+    }
+
+    [Fact]
+    public async Task Writes_DirectoryBecomesReadOnly_FailClearlyHealthSaysCannotWriteAndBothRecover()
+    {
+        if (OperatingSystem.IsWindows() || !ReadOnlyDirectories.Supported)
         {
-            File.SetUnixFileMode(parent, OwnerOnlyDirectory);
+            Assert.Skip("Needs Unix file modes, or for root Linux mounts.");
+            return;
         }
+
+        // Arrange: an open store with a token, then its directory made read-only underneath it.
+        string directory = StoreDirectory();
+        FileTokenStore store = Open(directory);
+        IssuedToken kept = NewToken();
+        Assert.True(await store.TryAddAsync(kept.Record, Ct));
+        TokenStoreHealth healthBefore = await store.CheckHealthAsync(Ct);
+        TokenStoreException failure;
+        TokenStoreHealth healthWhileReadOnly;
+        using (ReadOnlyDirectory.Apply(directory))
+        {
+            // Act
+            failure = await Assert.ThrowsAsync<TokenStoreException>(() => store.TryAddAsync(NewToken().Record, Ct));
+            healthWhileReadOnly = await store.CheckHealthAsync(Ct);
+        }
+
+        TokenStoreHealth healthAfter = await store.CheckHealthAsync(Ct);
+        bool addedAfter = await store.TryAddAsync(NewToken().Record, Ct);
+
+        // Assert
+        Assert.True(healthBefore.CanWrite);
+        Assert.Contains(directory, failure.Message, StringComparison.Ordinal);
+        Assert.False(healthWhileReadOnly.CanWrite);
+        Assert.Contains(directory, healthWhileReadOnly.Problem, StringComparison.Ordinal);
+        Assert.True(healthAfter.CanWrite, healthAfter.Problem);
+        Assert.True(addedAfter);
+        Assert.True(store.TryFind(kept.Record.ClientId, out _));
+        Assert.Equal(2, Open(directory).Count);
     }
 
     [Fact]
@@ -1463,21 +1481,6 @@ public sealed class FileTokenStoreTests : IDisposable
     }
 
     private static string[] TornFiles(string directory) => Directory.GetFiles(directory, FileTokenStore.LogFileName + ".torn-*");
-
-    private static bool CanWriteInto(string directory)
-    {
-        string probe = Path.Combine(directory, "probe");
-        try
-        {
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-            return true;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
 
     private static async Task<bool> PollAsync(Func<Task<bool>> condition, TimeSpan interval)
     {
