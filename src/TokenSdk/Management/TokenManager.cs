@@ -34,7 +34,8 @@ public sealed class TokenManager : ITokenManager, IDisposable
     private readonly DeletionScheduler _scheduler;
     private readonly TimeProvider _timeProvider;
     private readonly TokenCaller _system;
-    private readonly SemaphoreSlim[] _organizationLocks = Enumerable.Range(0, 16).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    private readonly OrganizationLocks _organizationLocks = new();
+    private readonly TokenExpiryPolicy _expiry;
 
     /// <summary>Creates a manager.</summary>
     /// <param name="store">The token store.</param>
@@ -65,6 +66,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
         _roles = roles;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _options = options.Management;
+        _expiry = new TokenExpiryPolicy(_options, _timeProvider);
         _generator = generator ?? new TokenGenerator(options, _timeProvider, loggerFactory?.CreateLogger<TokenGenerator>());
         _deletionPolicy = deletionPolicy ?? new TokenDeletionPolicy(store, roles, options, _timeProvider);
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<TokenManager>();
@@ -104,10 +106,9 @@ public sealed class TokenManager : ITokenManager, IDisposable
             return Finish(activity, ManagementResult<GeneratedToken>.From(denied));
         }
 
-        ManagementResult<DateTimeOffsetBox> expiry = ResolveExpiry(caller.OrganizationId, options.ExpiresAt);
-        if (!expiry.Succeeded)
+        if (!_expiry.TryResolve(caller.OrganizationId, options.ExpiresAt, out DateTimeOffset? expiresAt, out string? expiryError))
         {
-            return Finish(activity, ManagementResult<GeneratedToken>.From(expiry));
+            return Finish(activity, ManagementResult<GeneratedToken>.Failed(ManagementStatus.InvalidRequest, expiryError!));
         }
 
         var request = new TokenGenerationRequest(target)
@@ -115,7 +116,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
             OrganizationId = caller.OrganizationId,
             Description = options.Description,
             CreatedBy = caller.Id,
-            ExpiresAt = expiry.Value!.Value,
+            ExpiresAt = expiresAt,
             Format = options.Format,
         };
         ManagementResult<IssuedToken> issued = await IssueAsync(request, cancellationToken).ConfigureAwait(false);
@@ -239,7 +240,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
 
         // The guard's check and the deletion must not interleave with another deletion in the same organization,
         // or two concurrent deletions could remove its last two manager tokens.
-        using OrganizationLock organizationLock = await OrganizationLock.EnterAsync(_organizationLocks, caller.OrganizationId, cancellationToken).ConfigureAwait(false);
+        using OrganizationLocks.Held organizationLock = await _organizationLocks.EnterAsync(caller.OrganizationId, cancellationToken).ConfigureAwait(false);
         ManagementResult policy = await _deletionPolicy.EvaluateAsync(
             new TokenDeletionContext { Caller = caller, Token = ToInfo(record), Reason = reason }, cancellationToken).ConfigureAwait(false);
         if (!policy.Succeeded)
@@ -266,7 +267,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
             return Finish(activity, ManagementResult<GeneratedToken>.From(plan));
         }
 
-        using OrganizationLock organizationLock = await OrganizationLock.EnterAsync(_organizationLocks, caller.OrganizationId, cancellationToken).ConfigureAwait(false);
+        using OrganizationLocks.Held organizationLock = await _organizationLocks.EnterAsync(caller.OrganizationId, cancellationToken).ConfigureAwait(false);
         ManagementResult allowed = await CheckRotationPolicyAsync(caller, plan.Value!, cancellationToken).ConfigureAwait(false);
         if (!allowed.Succeeded)
         {
@@ -421,13 +422,13 @@ public sealed class TokenManager : ITokenManager, IDisposable
     /// <summary>Rotation, step 3: the new token, with the old one's description unless another is given.</summary>
     private Task<ManagementResult<IssuedToken>> IssueReplacementAsync(TokenCaller caller, RotationPlan plan, TokenRotateOptions options, CancellationToken cancellationToken)
     {
-        ManagementResult<DateTimeOffsetBox> expiry = ResolveExpiry(caller.OrganizationId, null);
+        _expiry.TryResolve(caller.OrganizationId, null, out DateTimeOffset? expiresAt, out _);
         return IssueAsync(new TokenGenerationRequest(plan.Target)
         {
             OrganizationId = caller.OrganizationId,
             Description = options.Description ?? plan.Old.Description,
             CreatedBy = caller.Id,
-            ExpiresAt = expiry.Value?.Value,
+            ExpiresAt = expiresAt,
             Format = options.Format,
         }, cancellationToken);
     }
@@ -509,35 +510,6 @@ public sealed class TokenManager : ITokenManager, IDisposable
         return record is not null && string.Equals(record.OrganizationId, caller.OrganizationId, StringComparison.Ordinal) ? record : null;
     }
 
-    private ManagementResult<DateTimeOffsetBox> ResolveExpiry(string organizationId, DateTimeOffset? requested)
-    {
-        DateTimeOffset now = _timeProvider.GetUtcNow();
-        TimeSpan? maximum = _options.MaximumLifetimeFor(organizationId);
-        if (requested is null)
-        {
-            return ManagementResult<DateTimeOffsetBox>.Ok(new DateTimeOffsetBox(maximum is { } max ? now + max : null));
-        }
-
-        if (!_options.AllowExpiry && maximum is null)
-        {
-            return ManagementResult<DateTimeOffsetBox>.Failed(ManagementStatus.InvalidRequest,
-                "Tokens never expire here; set TokenSdk:Management:AllowExpiry to allow expiry dates.");
-        }
-
-        if (requested <= now)
-        {
-            return ManagementResult<DateTimeOffsetBox>.Failed(ManagementStatus.InvalidRequest, "The expiry date must lie in the future.");
-        }
-
-        if (maximum is { } limit && requested > now + limit)
-        {
-            return ManagementResult<DateTimeOffsetBox>.Failed(ManagementStatus.InvalidRequest,
-                $"The expiry date lies beyond the maximum token lifetime of organization '{organizationId}' ({limit}).");
-        }
-
-        return ManagementResult<DateTimeOffsetBox>.Ok(new DateTimeOffsetBox(requested));
-    }
-
     private TokenInfo ToInfo(StoredToken record) =>
         new(record, _roles.TryGetRole(record.RoleId, out Role? role) ? role.Name : null);
 
@@ -572,26 +544,6 @@ public sealed class TokenManager : ITokenManager, IDisposable
         return result;
     }
 
-    /// <summary>Holds one of a few striped locks, chosen by organization id, while a deletion is checked and done.</summary>
-    private readonly struct OrganizationLock : IDisposable
-    {
-        private readonly SemaphoreSlim _semaphore;
-
-        private OrganizationLock(SemaphoreSlim semaphore) => _semaphore = semaphore;
-
-        public static async ValueTask<OrganizationLock> EnterAsync(SemaphoreSlim[] locks, string organizationId, CancellationToken cancellationToken)
-        {
-            SemaphoreSlim semaphore = locks[(int)((uint)StringComparer.Ordinal.GetHashCode(organizationId) % (uint)locks.Length)];
-            await semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return new OrganizationLock(semaphore);
-        }
-
-        public void Dispose() => _semaphore.Release();
-    }
-
     /// <summary>What a rotation replaces, with what, and when the old token stops working.</summary>
     private sealed record RotationPlan(StoredToken Old, Role Target, TimeSpan Grace);
-
-    /// <summary>An optional expiry date as a reference type, so it fits <see cref="ManagementResult{T}"/>.</summary>
-    private sealed record DateTimeOffsetBox(DateTimeOffset? Value);
 }
