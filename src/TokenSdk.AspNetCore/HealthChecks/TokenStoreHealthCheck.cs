@@ -37,10 +37,17 @@ internal sealed class TokenStoreHealthCheck : IHealthCheck
             if (_store is ITokenStoreHealth health)
             {
                 TokenStoreHealth state = await health.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
+                if (state.Status == TokenStoreHealthStatus.Degraded)
+                {
+                    // Verification still answers from the replica, within the store's stated bound.
+                    _outage.Failed(_logger, null, state.Problem ?? "the store reports that it cannot write.");
+                    return HealthCheckResult.Degraded(ReplicaText("The token store cannot write; verification answers from a replica", state.ReplicaAge));
+                }
+
                 if (!state.CanWrite)
                 {
                     _outage.Failed(_logger, null, state.Problem ?? "the store reports that it cannot write.");
-                    return new HealthCheckResult(context.Registration.FailureStatus, "The token store cannot write.");
+                    return new HealthCheckResult(context.Registration.FailureStatus, ReplicaText("The token store cannot write", state.ReplicaAge));
                 }
             }
             else
@@ -58,4 +65,9 @@ internal sealed class TokenStoreHealthCheck : IHealthCheck
             return new HealthCheckResult(context.Registration.FailureStatus, $"The token store failed: {ex.GetType().Name}.");
         }
     }
+
+    private static string ReplicaText(string what, TimeSpan? age) =>
+        age is { } value
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{what} (last current {value.TotalSeconds:0.#} s ago).")
+            : what + ".";
 }

@@ -1,0 +1,411 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using TokenSdk.PostgreSql.Diagnostics;
+using TokenSdk.Storage;
+
+namespace TokenSdk.PostgreSql;
+
+/// <summary>
+/// A token store on PostgreSQL for several nodes: the database is the source of truth; each node keeps an in-memory
+/// replica that verification reads synchronously and without allocating, kept current by the change feed.
+/// </summary>
+/// <remarks>
+/// <para><b>Writes.</b> An add, a delete or an expiry change returns only after its transaction committed. Each
+/// transaction writes the token row and a change-feed row (with an increasing sequence number) and notifies the other
+/// nodes; writers serialize on a transaction-scoped advisory lock, so sequence numbers become visible in order. A
+/// deleted row stays as a tombstone: a deleted client id never comes back, on any node.</para>
+/// <para><b>Revocation.</b> Every node listens for notifications (<c>LISTEN</c>) and reads the changes after its last
+/// sequence number when one arrives, and every <see cref="PostgreSqlTokenStoreOptions.RefreshInterval"/> in any case:
+/// a deletion committed on one node is rejected on every connected node within about 100 ms, and within the refresh
+/// interval plus one second when notifications are lost. After a reconnection the node catches up from its last
+/// sequence number before it reports healthy again.</para>
+/// <para><b>Outages.</b> While the database cannot be reached, verification keeps answering from the replica (health
+/// Degraded, with the replica's age) unless <see cref="PostgreSqlTokenStoreOptions.MaxReplicaAge"/> is set and passed,
+/// when the node fails closed; writes throw <see cref="TokenStoreException"/> and change nothing.</para>
+/// <para>Reads for management (<see cref="FindAsync"/>, <see cref="ListAsync"/>) are answered from the replica too.</para>
+/// </remarks>
+public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealth, IAsyncDisposable, IDisposable
+{
+    private const int ChangeBatch = 10_000;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
+    private readonly PostgreSqlTokenStoreOptions _options;
+    private readonly Sql _sql;
+    private readonly string _description;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ChangeFeed _feed;
+    private volatile InMemoryTokenStore _replica;
+    private int _disposed;
+
+    private PostgreSqlTokenStore(
+        NpgsqlDataSource dataSource, bool ownsDataSource, PostgreSqlTokenStoreOptions options, TimeProvider? timeProvider, ILogger? logger)
+    {
+        _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
+        _options = options;
+        _sql = new Sql(options.Schema);
+        _description = PostgreSqlTokenStoreOptions.Describe(dataSource.ConnectionString) + " schema=" + options.Schema;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _replica = new InMemoryTokenStore();
+        _feed = new ChangeFeed(this);
+    }
+
+    /// <summary>Gets the number of live tokens in this node's replica.</summary>
+    public int Count => _replica.Count;
+
+    /// <summary>Gets the sequence number of the last change this node's replica holds.</summary>
+    public long LastSequence => _feed.LastSequence;
+
+    /// <summary>Gets a description of the database (host, port, database, user and schema; never a password).</summary>
+    public string Description => _description;
+
+    /// <summary>
+    /// Opens the store: connects (retrying for <see cref="PostgreSqlTokenStoreOptions.StartupRetryTimeout"/>), checks
+    /// or creates the schema, loads the replica by streaming, and starts following the change feed.
+    /// </summary>
+    /// <param name="options">The options.</param>
+    /// <param name="dataSource">
+    /// A data source the host owns (not disposed with the store); <see langword="null"/> to create one from
+    /// <see cref="PostgreSqlTokenStoreOptions.ConnectionString"/>.
+    /// </param>
+    /// <param name="timeProvider">The clock; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">The logger; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    /// <returns>The open store; dispose it to stop following the feed.</returns>
+    /// <exception cref="ArgumentException">The options are invalid (the message names the setting).</exception>
+    /// <exception cref="TokenStoreException">The database cannot be reached or used, or its schema is missing, older or newer.</exception>
+    public static Task<PostgreSqlTokenStore> OpenAsync(
+        PostgreSqlTokenStoreOptions options,
+        NpgsqlDataSource? dataSource = null,
+        TimeProvider? timeProvider = null,
+        ILogger<PostgreSqlTokenStore>? logger = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ThrowIfInvalid(options, hasDataSource: dataSource is not null);
+        bool owns = dataSource is null;
+        dataSource ??= NpgsqlDataSource.Create(options.ConnectionString!);
+        return OpenAsync(dataSource, owns, options, timeProvider, logger, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public bool TryFind(ReadOnlySpan<char> clientId, [NotNullWhen(true)] out StoredToken? token)
+    {
+        if (_feed.FailedClosed)
+        {
+            token = null;
+            return false;
+        }
+
+        return _replica.TryFind(clientId, out token);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<StoredToken?> FindAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new(TryFind(clientId, out StoredToken? token) ? token : null);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<StoredToken>> ListAsync(TokenListQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return _replica.ListAsync(query, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> TryAddAsync(StoredToken token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        long? sequence = await WriteAsync("add a token", _sql.Add, p => TokenRows.AddParameters(p, token), cancellationToken).ConfigureAwait(false);
+        if (sequence is null)
+        {
+            return false;
+        }
+
+        // Read your own writes at once; the feed brings the same change later, which changes nothing then.
+        await _replica.TryAddAsync(token, CancellationToken.None).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> DeleteAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        long? sequence = await WriteAsync("delete a token", _sql.Delete, p => p.AddWithValue("client_id", clientId), cancellationToken).ConfigureAwait(false);
+        if (sequence is null)
+        {
+            return false;
+        }
+
+        await _replica.DeleteAsync(clientId, CancellationToken.None).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> SetExpiryAsync(string clientId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        try
+        {
+            await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await LockWritersAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            await using NpgsqlCommand command = Command(_sql.SetExpiry, connection, transaction);
+            command.Parameters.AddWithValue("client_id", clientId);
+            command.Parameters.AddWithValue("expires_at", NpgsqlTypes.NpgsqlDbType.TimestampTz, expiresAt.ToUniversalTime());
+            command.Parameters.AddWithValue("channel", _sql.Channel);
+            bool live;
+            bool changed;
+            await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                live = reader.GetInt32(0) > 0;
+                changed = !reader.IsDBNull(1);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (changed)
+            {
+                await _replica.SetExpiryAsync(clientId, expiresAt, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return live;
+        }
+        catch (Exception ex) when (IsDatabaseFailure(ex))
+        {
+            throw Unavailable("change a token's expiry", ex);
+        }
+    }
+
+    /// <summary>Reads the change feed at once (normally done on a notification or every refresh interval).</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>A task that completes when this node's replica holds every committed change.</returns>
+    /// <exception cref="TokenStoreException">The database cannot be reached.</exception>
+    public Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return _feed.CatchUpAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Reports Healthy while the database answers and the replica is current; Degraded with the replica's age while it
+    /// does not (verification continues from the replica); Unhealthy once the node failed closed.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>The store's state.</returns>
+    public async ValueTask<TokenStoreHealth> CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        TimeSpan age = _feed.ReplicaAge;
+        if (_feed.FailedClosed)
+        {
+            return TokenStoreHealth.FailedClosed($"The PostgreSQL token store ({_description}) failed closed: its replica was last current {age} ago, beyond MaxReplicaAge.", age);
+        }
+
+        string? problem = _feed.Problem;
+        if (problem is null)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(timeout.Token).ConfigureAwait(false);
+                await using NpgsqlCommand probe = Command(_sql.Probe, connection, null);
+                await probe.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsDatabaseFailure(ex) || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                problem = ex.Message;
+            }
+        }
+
+        return problem is null
+            ? TokenStoreHealth.Healthy
+            : TokenStoreHealth.Degraded($"The PostgreSQL token store ({_description}) cannot be used: {problem}", age);
+    }
+
+    /// <summary>Stops following the change feed (and disposes the data source when the store created it).</summary>
+    /// <returns>A task that completes when the feed has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _feed.DisposeAsync().ConfigureAwait(false);
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops following the change feed; see <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    internal PostgreSqlTokenStoreOptions Options => _options;
+
+    internal Sql Statements => _sql;
+
+    internal NpgsqlDataSource DataSource => _dataSource;
+
+    internal TimeProvider Time => _time;
+
+    internal ILogger Logger => _logger;
+
+    internal InMemoryTokenStore Replica
+    {
+        get => _replica;
+        set => _replica = value;
+    }
+
+    internal NpgsqlCommand Command(string text, NpgsqlConnection connection, NpgsqlTransaction? transaction) =>
+        new(text, connection, transaction) { CommandTimeout = (int)_options.CommandTimeout.TotalSeconds };
+
+    internal static bool IsDatabaseFailure(Exception ex) =>
+        ex is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException || (ex is IOException && ex is not TokenStoreException);
+
+    internal TokenStoreException Unavailable(string operation, Exception ex) =>
+        new($"The PostgreSQL token store ({_description}) could not {operation}: {Explain(ex)} Nothing was changed.", ex);
+
+    /// <summary>What an exception means, with what to fix for the common causes.</summary>
+    internal static string Explain(Exception ex) => ex switch
+    {
+        PostgresException { SqlState: "28P01" or "28000" } pg => $"{pg.MessageText}. Check the user name and password of the connection string.",
+        PostgresException { SqlState: "3D000" } pg => $"{pg.MessageText}. Check the Database of the connection string.",
+        PostgresException { SqlState: "42501" } pg => $"{pg.MessageText}. Grant the service's role the privileges listed in docs/storage.md (PostgreSQL, least privileges).",
+        PostgresException { SqlState: "42P01" or "3F000" } pg => $"{pg.MessageText}. Run 'tokensdk db migrate' (or PostgreSqlSchema.MigrateAsync).",
+        PostgresException pg => $"{pg.MessageText} ({pg.SqlState}).",
+        _ => ex.Message,
+    };
+
+    private static async Task<PostgreSqlTokenStore> OpenAsync(
+        NpgsqlDataSource dataSource, bool ownsDataSource, PostgreSqlTokenStoreOptions options, TimeProvider? timeProvider, ILogger? logger, CancellationToken cancellationToken)
+    {
+        var store = new PostgreSqlTokenStore(dataSource, ownsDataSource, options, timeProvider, logger);
+        try
+        {
+            await store.StartAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static void ThrowIfInvalid(PostgreSqlTokenStoreOptions options, bool hasDataSource)
+    {
+        string[] errors = options.Validate(hasDataSource).ToArray();
+        if (errors.Length > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+    }
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        long started = _time.GetTimestamp();
+        TimeSpan delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+                await _feed.LoadAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception ex) when (IsDatabaseFailure(ex) && ex is not PostgresException { SqlState: "28P01" or "28000" or "3D000" or "42501" })
+            {
+                TimeSpan elapsed = _time.GetElapsedTime(started);
+                if (elapsed + delay > _options.StartupRetryTimeout)
+                {
+                    string retried = _options.StartupRetryTimeout > TimeSpan.Zero ? $" (retried for {elapsed:g})" : "";
+                    throw new TokenStoreException($"Cannot open the PostgreSQL token store ({_description}){retried}: {Explain(ex)}", ex);
+                }
+
+                Log.StartupRetry(_logger, _description, delay, Explain(ex));
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+            catch (Exception ex) when (IsDatabaseFailure(ex))
+            {
+                throw new TokenStoreException($"Cannot open the PostgreSQL token store ({_description}): {Explain(ex)}", ex);
+            }
+        }
+
+        _feed.Start();
+    }
+
+    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        if (_options.CreateSchemaAtStart)
+        {
+            int before = await PostgreSqlSchema.MigrateAsync(_dataSource, _options.Schema, cancellationToken).ConfigureAwait(false);
+            if (before < PostgreSqlSchema.CurrentVersion)
+            {
+                Log.SchemaMigrated(_logger, _description, before, PostgreSqlSchema.CurrentVersion);
+            }
+
+            return;
+        }
+
+        await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        int version = await PostgreSqlSchema.ReadVersionAsync(connection, null, _sql, cancellationToken).ConfigureAwait(false);
+        if (version == 0)
+        {
+            throw new TokenStoreException(
+                $"The PostgreSQL database ({_description}) has no TokenSdk schema '{_options.Schema}'. Create it with 'tokensdk db migrate' or PostgreSqlSchema.MigrateAsync " +
+                "(or, for development, set CreateSchemaAtStart).");
+        }
+
+        if (version < PostgreSqlSchema.CurrentVersion)
+        {
+            throw new TokenStoreException(
+                $"The TokenSdk schema '{_options.Schema}' ({_description}) is at version {version}; this TokenSdk needs version {PostgreSqlSchema.CurrentVersion}. " +
+                "Run 'tokensdk db migrate' (or PostgreSqlSchema.MigrateAsync).");
+        }
+
+        if (version > PostgreSqlSchema.CurrentVersion)
+        {
+            throw PostgreSqlSchema.Newer(_options.Schema, version);
+        }
+    }
+
+    /// <summary>Runs one write transaction: the writers' lock, then <paramref name="text"/>, which returns the change's sequence number when it changed anything.</summary>
+    private async Task<long?> WriteAsync(string operation, string text, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        try
+        {
+            await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await LockWritersAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            await using NpgsqlCommand command = Command(text, connection, transaction);
+            parameters(command.Parameters);
+            command.Parameters.AddWithValue("channel", _sql.Channel);
+            object? sequence = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return sequence is long value ? value : null;
+        }
+        catch (Exception ex) when (IsDatabaseFailure(ex))
+        {
+            throw Unavailable(operation, ex);
+        }
+    }
+
+    private async Task LockWritersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using NpgsqlCommand command = Command(_sql.WriteLock, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,131 @@
+namespace TokenSdk.PostgreSql;
+
+/// <summary>
+/// Every SQL statement of the store, for one schema. The schema name is validated (lowercase letters, digits and
+/// <c>_</c>) and quoted before it is written into a statement; every value is a parameter.
+/// </summary>
+internal sealed class Sql
+{
+    /// <summary>The token and change columns every read selects, in this order.</summary>
+    public const string TokenColumns =
+        "t.client_id, t.organization_id, t.role_id, t.verifier, t.created_at, t.created_offset_minutes, t.created_by, t.description, t.expires_at, t.deleted_at";
+
+    public Sql(string schema)
+    {
+        Schema = schema;
+        string s = "\"" + schema + "\"";
+        Channel = "tokensdk_" + schema;
+        MigrationLock = $"SELECT pg_advisory_xact_lock(hashtext('tokensdk.migrate.{schema}'))";
+        CreateVersionTable = $"""
+            CREATE SCHEMA IF NOT EXISTS {s};
+            CREATE TABLE IF NOT EXISTS {s}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
+            """;
+        ReadVersion = $"""
+            SELECT CASE WHEN to_regclass(quote_ident(@schema) || '.schema_version') IS NULL THEN 0
+                        ELSE (SELECT coalesce(max(version), 0) FROM {s}.schema_version) END
+            """;
+        RecordVersion = $"INSERT INTO {s}.schema_version (version) VALUES (@version)";
+        V1 = $"""
+            CREATE TABLE {s}.tokens (
+                client_id text PRIMARY KEY CHECK (client_id ~ '^[A-Za-z]+$' AND length(client_id) = 24),
+                organization_id text NOT NULL,
+                role_id text NOT NULL,
+                verifier text NOT NULL,
+                created_at timestamptz NOT NULL,
+                created_offset_minutes smallint NOT NULL,
+                created_by text,
+                description text,
+                expires_at timestamptz,
+                deleted_at timestamptz
+            );
+            COMMENT ON COLUMN {s}.tokens.verifier IS 'The one-way verifier V = H(T) in its self-describing text form; never the secret, T or the token.';
+            COMMENT ON COLUMN {s}.tokens.deleted_at IS 'Set when the token is deleted; the row stays so that the client id never comes back.';
+            CREATE INDEX tokens_live_by_organization ON {s}.tokens (organization_id, client_id) WHERE deleted_at IS NULL;
+            CREATE TABLE {s}.changes (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                client_id text NOT NULL REFERENCES {s}.tokens (client_id),
+                kind smallint NOT NULL CHECK (kind IN (1, 2, 3)),
+                changed_at timestamptz NOT NULL DEFAULT now()
+            );
+            COMMENT ON TABLE {s}.changes IS 'The change feed: written in the transaction of every add (1), delete (2) and expiry change (3); nodes read it after their last sequence number.';
+            """;
+
+        // Writers serialize on this lock until they commit, so change sequence numbers become visible in order: a node
+        // that has read up to n never later meets a change below n.
+        WriteLock = $"SELECT pg_advisory_xact_lock(hashtext('tokensdk.write.{schema}'))";
+        Add = $"""
+            WITH added AS (
+                INSERT INTO {s}.tokens (client_id, organization_id, role_id, verifier, created_at, created_offset_minutes, created_by, description, expires_at)
+                VALUES (@client_id, @organization_id, @role_id, @verifier, @created_at, @created_offset_minutes, @created_by, @description, @expires_at)
+                ON CONFLICT (client_id) DO NOTHING
+                RETURNING client_id),
+            change AS (INSERT INTO {s}.changes (client_id, kind) SELECT client_id, 1 FROM added RETURNING seq)
+            SELECT seq, pg_notify(@channel, seq::text) FROM change
+            """;
+        Delete = $"""
+            WITH deleted AS (
+                UPDATE {s}.tokens SET deleted_at = now() WHERE client_id = @client_id AND deleted_at IS NULL RETURNING client_id),
+            change AS (INSERT INTO {s}.changes (client_id, kind) SELECT client_id, 2 FROM deleted RETURNING seq)
+            SELECT seq, pg_notify(@channel, seq::text) FROM change
+            """;
+        SetExpiry = $"""
+            WITH live AS (
+                SELECT client_id, expires_at FROM {s}.tokens WHERE client_id = @client_id AND deleted_at IS NULL FOR UPDATE),
+            updated AS (
+                UPDATE {s}.tokens SET expires_at = @expires_at
+                WHERE client_id = (SELECT client_id FROM live WHERE expires_at IS NULL OR expires_at > @expires_at)
+                RETURNING client_id),
+            change AS (INSERT INTO {s}.changes (client_id, kind) SELECT client_id, 3 FROM updated RETURNING seq)
+            SELECT (SELECT count(*) FROM live)::int, (SELECT seq FROM change), (SELECT pg_notify(@channel, seq::text) FROM change)
+            """;
+        LastSequence = $"SELECT coalesce(max(seq), 0) FROM {s}.changes";
+        LoadLive = $"SELECT {TokenColumns} FROM {s}.tokens t WHERE t.deleted_at IS NULL";
+        ChangesAfter = $"""
+            SELECT c.seq, c.kind, {TokenColumns}
+            FROM {s}.changes c JOIN {s}.tokens t ON t.client_id = c.client_id
+            WHERE c.seq > @after ORDER BY c.seq LIMIT @limit
+            """;
+        Listen = $"LISTEN \"{Channel}\"";
+        Probe = $"SELECT 1 FROM {s}.tokens LIMIT 1";
+    }
+
+    public string Schema { get; }
+
+    /// <summary>The notification channel of the change feed.</summary>
+    public string Channel { get; }
+
+    public string MigrationLock { get; }
+
+    public string CreateVersionTable { get; }
+
+    public string ReadVersion { get; }
+
+    public string RecordVersion { get; }
+
+    public string WriteLock { get; }
+
+    public string Add { get; }
+
+    public string Delete { get; }
+
+    public string SetExpiry { get; }
+
+    public string LastSequence { get; }
+
+    public string LoadLive { get; }
+
+    public string ChangesAfter { get; }
+
+    public string Listen { get; }
+
+    public string Probe { get; }
+
+    private string V1 { get; }
+
+    /// <summary>The script that brings the schema from <paramref name="version"/> - 1 to <paramref name="version"/>.</summary>
+    public string Migration(int version) => version switch
+    {
+        1 => V1,
+        _ => throw new ArgumentOutOfRangeException(nameof(version), version, "No such migration."),
+    };
+}

@@ -1,0 +1,50 @@
+using Npgsql;
+using NpgsqlTypes;
+using TokenSdk.Hashing;
+using TokenSdk.Storage;
+
+namespace TokenSdk.PostgreSql;
+
+/// <summary>Maps a <see cref="StoredToken"/> to the parameters of a <c>tokens</c> row and back.</summary>
+internal static class TokenRows
+{
+    /// <summary>Adds the parameters of <see cref="Sql.Add"/>.</summary>
+    public static void AddParameters(NpgsqlParameterCollection parameters, StoredToken token)
+    {
+        parameters.AddWithValue("client_id", token.ClientId);
+        parameters.AddWithValue("organization_id", token.OrganizationId);
+        parameters.AddWithValue("role_id", token.RoleId);
+        parameters.AddWithValue("verifier", token.Verifier.Encode());
+        parameters.AddWithValue("created_at", NpgsqlDbType.TimestampTz, token.CreatedAt.ToUniversalTime());
+        parameters.AddWithValue("created_offset_minutes", (short)token.CreatedAt.Offset.TotalMinutes);
+        parameters.AddWithValue("created_by", NpgsqlDbType.Text, (object?)token.CreatedBy ?? DBNull.Value);
+        parameters.AddWithValue("description", NpgsqlDbType.Text, (object?)token.Description ?? DBNull.Value);
+        parameters.AddWithValue("expires_at", NpgsqlDbType.TimestampTz, token.ExpiresAt is { } expiry ? expiry.ToUniversalTime() : DBNull.Value);
+    }
+
+    /// <summary>Reads the <see cref="Sql.TokenColumns"/> starting at <paramref name="first"/>.</summary>
+    /// <param name="reader">The reader, on a row.</param>
+    /// <param name="first">The ordinal of <c>client_id</c>.</param>
+    /// <param name="deleted">Whether the row is a tombstone.</param>
+    /// <exception cref="TokenStoreException">The row holds a value no TokenSdk wrote.</exception>
+    public static StoredToken Read(NpgsqlDataReader reader, int first, out bool deleted)
+    {
+        string clientId = reader.GetString(first);
+        try
+        {
+            var offset = TimeSpan.FromMinutes(reader.GetInt16(first + 5));
+            DateTimeOffset createdAt = reader.GetFieldValue<DateTimeOffset>(first + 4).ToOffset(offset);
+            var token = new StoredToken(clientId, reader.GetString(first + 1), reader.GetString(first + 2), StoredVerifier.Parse(reader.GetString(first + 3)), createdAt)
+            {
+                CreatedBy = reader.IsDBNull(first + 6) ? null : reader.GetString(first + 6),
+                Description = reader.IsDBNull(first + 7) ? null : reader.GetString(first + 7),
+            };
+            deleted = !reader.IsDBNull(first + 9);
+            return reader.IsDBNull(first + 8) ? token : token.WithExpiresAt(reader.GetFieldValue<DateTimeOffset>(first + 8));
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException)
+        {
+            throw new TokenStoreException($"The token row of client id '{(Credentials.TokenMask.MaskToken(clientId))}' holds a value TokenSdk cannot read: {ex.Message}", ex);
+        }
+    }
+}
