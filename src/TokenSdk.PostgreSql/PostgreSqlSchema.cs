@@ -92,8 +92,16 @@ public static class PostgreSqlSchema
 
     internal static async Task<int> ReadVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Sql sql, CancellationToken cancellationToken)
     {
+        await using (NpgsqlCommand exists = new(sql.VersionTableExists, connection, transaction))
+        {
+            exists.Parameters.AddWithValue("schema", sql.Schema);
+            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+            {
+                return 0;
+            }
+        }
+
         await using NpgsqlCommand command = new(sql.ReadVersion, connection, transaction);
-        command.Parameters.AddWithValue("schema", sql.Schema);
         object? version = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return version is int value ? value : 0;
     }
