@@ -21,7 +21,7 @@ internal static class CliApplication
     public static Command CreateRootCommand(CliEnvironment environment) => new(
         "tokensdk",
         "tokensdk: manage TokenSdk application tokens from the shell. Acts as an organization administrator of the " +
-        "store it is given: whoever can write the store's directory already has that power. Exit codes: 0 success, " +
+        "store it is given: whoever can write the store (its directory, or its PostgreSQL database) already has that power. Exit codes: 0 success, " +
         "1 not found / invalid / refused, 2 usage error, 3 store error, 4 refused by policy, 5 unexpected error.")
     {
         new HelpOption(),
@@ -41,6 +41,7 @@ internal static class CliApplication
         },
         RolesCommands.Create(environment),
         TokensCommands.Create(environment),
+        DbCommands.Create(environment),
     };
 
     /// <summary>Parses and runs a command line on the process's console (<c>Program.Main</c>).</summary>
@@ -57,7 +58,7 @@ internal static class CliApplication
     /// <param name="stdout">Standard output.</param>
     /// <param name="stderr">Standard error.</param>
     /// <param name="stdin">Standard input (never a terminal).</param>
-    /// <param name="getEnvironmentVariable">Reads an environment variable (<c>TOKENSDK_STORE</c>, <c>TOKENSDK_CONFIG</c>, ...).</param>
+    /// <param name="getEnvironmentVariable">Reads an environment variable (<c>TOKENSDK_STORE</c>, <c>TOKENSDK_POSTGRES</c>, <c>TOKENSDK_CONFIG</c>, ...).</param>
     /// <param name="workingDirectory">The absolute directory relative paths start from.</param>
     /// <param name="cancellationToken">Interrupts the command, as Ctrl+C would (exit code 130).</param>
     /// <returns>The exit code (<see cref="ExitCodes"/>).</returns>

@@ -10,7 +10,7 @@ internal static class ExitCodes
 
     /// <summary>
     /// The thing named does not exist (client id, role), the token is not valid, the user answered no at the
-    /// confirmation prompt, or an output file already exists.
+    /// confirmation prompt, an output file already exists, or (<c>db status</c>) the schema is not current.
     /// </summary>
     public const int Failure = 1;
 
@@ -20,7 +20,10 @@ internal static class ExitCodes
     /// </summary>
     public const int Usage = 2;
 
-    /// <summary>The store cannot be used: missing directory, damaged log, lock timeout, no permission, I/O error.</summary>
+    /// <summary>
+    /// The store cannot be used: missing directory, damaged log, lock timeout, no permission, I/O error; for PostgreSQL,
+    /// an unreachable database, a refused login, a missing or older schema.
+    /// </summary>
     public const int StoreError = 3;
 
     /// <summary>The library's policy refused the operation (lock-out guard, permission or escalation denied).</summary>

@@ -41,4 +41,17 @@ public sealed class ErrorOutputTests
         Assert.True(output.IsDebug);
         Assert.Equal("System.FormatException: tsdk_IFmJ****c4d2\n   at Somewhere()" + Environment.NewLine, stderr.ToString());
     }
+
+    [Fact]
+    public void Error_RevealedValue_NotMaskedButTokensStillAre()
+    {
+        const string database = "tokensdk_test_3f2a9c4e1b7d4e0f8a6c5b4d3e2f1a0b";
+        using var stderr = new StringWriter();
+        var output = new ErrorOutput(stderr, _ => null);
+
+        output.Reveal(database);
+        output.Error($"database={database} refused {Token}");
+
+        Assert.Equal($"tokensdk: error: database={database} refused tsdk_IFmJ****c4d2" + Environment.NewLine, stderr.ToString());
+    }
 }

@@ -58,4 +58,16 @@ public sealed class SecretMaskerTests
 
         Assert.Equal("a AstraCS:IFmJ****0a08 b **** c tsdk_IFmJ****c4d2", result);
     }
+
+    [Fact]
+    public void Mask_KnownValue_StaysReadableWhereItOccursWhole()
+    {
+        const string database = "tokensdk_test_3f2a9c4e1b7d4e0f8a6c5b4d3e2f1a0b";
+        string message = $"Cannot open the store (database={database} user=app): the key {Hex64} and {database}x are not it.";
+
+        string result = SecretMasker.Mask(message, [database]);
+
+        Assert.Equal($"Cannot open the store (database={database} user=app): the key **** and tokensdk_**** are not it.", result);
+        Assert.DoesNotContain(database, SecretMasker.Mask(message), StringComparison.Ordinal);
+    }
 }

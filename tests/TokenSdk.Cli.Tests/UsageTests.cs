@@ -45,7 +45,7 @@ public sealed class UsageTests
         CliResult result = await InProcessCli.RunAsync(["tokens", "list"]);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("tokensdk: error: No token store given: pass --store DIR or set TOKENSDK_STORE.", result.StandardError.TrimEnd());
+        Assert.Equal("tokensdk: error: No token store given: pass --store DIR (or --store postgres) or set TOKENSDK_STORE.", result.StandardError.TrimEnd());
     }
 
     [Fact]

@@ -14,8 +14,9 @@ internal static class TokensCommands
     {
         var store = new Option<string?>("--store", "-s")
         {
-            Description = $"The token store: a file store directory (optionally 'file:DIR'). Default: the {StoreSelection.EnvironmentVariable} environment variable.",
-            HelpName = "DIR",
+            Description = "The token store: a file store directory (optionally 'file:DIR'), or 'postgres' / 'postgres:SCHEMA' for the PostgreSQL store " +
+                          $"on the database of the {PostgreSqlTarget.ConnectionVariable} environment variable. Default: the {StoreSelection.EnvironmentVariable} environment variable.",
+            HelpName = "DIR|postgres[:SCHEMA]",
             Recursive = true,
         };
 

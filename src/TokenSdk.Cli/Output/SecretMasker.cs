@@ -24,10 +24,42 @@ internal static partial class SecretMasker
     /// <summary>Returns <paramref name="text"/> with every token-like or secret-like part masked.</summary>
     /// <param name="text">The text.</param>
     /// <returns>The masked text; <paramref name="text"/> itself when nothing looks like a credential.</returns>
-    public static string Mask(string text) =>
-        string.IsNullOrEmpty(text) ? text : TokenLike().Replace(text, static match => match.Groups["run"].Success
-            ? TokenMask.MaskSecret(match.Value)
+    public static string Mask(string text) => Mask(text, []);
+
+    /// <summary>
+    /// Returns <paramref name="text"/> with every token-like or secret-like part masked, except where it lies inside
+    /// one of <paramref name="known"/>: values known not to be secrets (a database's name, which may well be
+    /// <c>tokensdk_test_</c> and a GUID).
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="known">Values to leave readable wherever they occur whole in <paramref name="text"/>.</param>
+    /// <returns>The masked text; <paramref name="text"/> itself when nothing looks like a credential.</returns>
+    public static string Mask(string text, IReadOnlyCollection<string> known)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        return string.IsNullOrEmpty(text) ? text : TokenLike().Replace(text, match =>
+            IsInsideKnown(text, match, known) ? match.Value
+            : match.Groups["run"].Success ? TokenMask.MaskSecret(match.Value)
             : TokenMask.MaskToken(match.Value));
+    }
+
+    private static bool IsInsideKnown(string text, Match match, IReadOnlyCollection<string> known)
+    {
+        foreach (string value in known)
+        {
+            // An occurrence of the known value that covers the whole match: the match is (part of) that value.
+            int earliest = Math.Max(0, match.Index + match.Length - value.Length);
+            for (int at = text.IndexOf(value, earliest, StringComparison.Ordinal); at >= 0 && at <= match.Index; at = text.IndexOf(value, at + 1, StringComparison.Ordinal))
+            {
+                if (at + value.Length >= match.Index + match.Length)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     // One pass, leftmost match first: a token is taken whole before its hex part could be taken as a run.
     // The checksummed alternative needs a digit in its tail so that snake_case words and paths stay readable.

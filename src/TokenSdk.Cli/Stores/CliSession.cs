@@ -28,7 +28,8 @@ internal sealed class CliSession : IAsyncDisposable
             [DefaultRoles.OrganizationAdministrator]);
         if (hasStore)
         {
-            // Resolving opens the store: a damaged log or a held lock surfaces here, as a TokenStoreException.
+            // Resolving opens the store: a damaged log, a held lock or an unreachable database surfaces here, as a
+            // TokenStoreException.
             _manager = provider.GetRequiredService<ITokenManager>();
             _verifier = provider.GetRequiredService<ITokenVerifier>();
         }
@@ -66,11 +67,10 @@ internal sealed class CliSession : IAsyncDisposable
     {
         // Usage errors (a bad configuration file) before store errors.
         Action<TokenSdkOptions> configure = context.LoadOptions();
-        string workingDirectory = context.Environment.WorkingDirectory;
-        store.Kind.Check(store.Location, workingDirectory, create);
+        store.Kind.Check(store.Location, context.Environment, create);
         var services = new ServiceCollection();
         ITokenSdkBuilder builder = services.AddTokenSdk(configure);
-        store.Kind.Register(builder, store.Location, workingDirectory);
+        store.Kind.Register(builder, store.Location, context.Environment);
         ServiceProvider provider = services.BuildServiceProvider();
         try
         {

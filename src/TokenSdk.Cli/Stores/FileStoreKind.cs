@@ -15,7 +15,10 @@ internal sealed class FileStoreKind : IStoreKind
     public string Name => "file";
 
     /// <inheritdoc/>
-    public void Check(string location, string workingDirectory, bool create)
+    public bool SelectedByNameAlone => false;
+
+    /// <inheritdoc/>
+    public void Check(string location, CliEnvironment environment, bool create)
     {
         if (string.IsNullOrWhiteSpace(location))
         {
@@ -23,7 +26,7 @@ internal sealed class FileStoreKind : IStoreKind
         }
 
         // Messages name the directory as it was given; the checks use it resolved against the working directory.
-        string directory = Path.GetFullPath(location, workingDirectory);
+        string directory = environment.FullPath(location);
         if (File.Exists(directory))
         {
             throw new CliException(ExitCodes.StoreError, $"The store '{location}' is a file; --store names the store's directory.");
@@ -38,6 +41,6 @@ internal sealed class FileStoreKind : IStoreKind
     }
 
     /// <inheritdoc/>
-    public void Register(ITokenSdkBuilder builder, string location, string workingDirectory) =>
-        builder.AddFileStore(Path.GetFullPath(location, workingDirectory));
+    public void Register(ITokenSdkBuilder builder, string location, CliEnvironment environment) =>
+        builder.AddFileStore(environment.FullPath(location));
 }

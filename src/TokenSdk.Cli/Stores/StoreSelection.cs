@@ -2,7 +2,8 @@ namespace TokenSdk.Cli.Stores;
 
 /// <summary>
 /// Which store a command works on: <c>--store</c>, else the environment variable <c>TOKENSDK_STORE</c>.
-/// The value is <c>[kind:]location</c>; without a known kind prefix it is a file store directory.
+/// The value is <c>[kind:]location</c>; without a known kind prefix it is a file store directory. A kind
+/// <see cref="IStoreKind.SelectedByNameAlone"/> is also selected by its bare name (<c>postgres</c>).
 /// </summary>
 internal sealed class StoreSelection
 {
@@ -16,12 +17,12 @@ internal sealed class StoreSelection
     }
 
     /// <summary>Gets the store kinds the tool knows, by prefix.</summary>
-    public static IReadOnlyList<IStoreKind> Kinds { get; } = [FileStoreKind.Instance];
+    public static IReadOnlyList<IStoreKind> Kinds { get; } = [FileStoreKind.Instance, PostgreSqlStoreKind.Instance];
 
     /// <summary>Gets the kind of store.</summary>
     public IStoreKind Kind { get; }
 
-    /// <summary>Gets the location after the prefix (the directory, for a file store).</summary>
+    /// <summary>Gets the location after the prefix (the directory of a file store, the schema of a PostgreSQL store, or empty).</summary>
     public string Location { get; }
 
     /// <summary>Resolves the store from the option value or the environment.</summary>
@@ -33,11 +34,16 @@ internal sealed class StoreSelection
         string? value = string.IsNullOrWhiteSpace(option) ? getVariable(EnvironmentVariable) : option;
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw new CliException(ExitCodes.Usage, $"No token store given: pass --store DIR or set {EnvironmentVariable}.");
+            throw new CliException(ExitCodes.Usage, $"No token store given: pass --store DIR (or --store postgres) or set {EnvironmentVariable}.");
         }
 
         foreach (IStoreKind kind in Kinds)
         {
+            if (kind.SelectedByNameAlone && value.Equals(kind.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                return new StoreSelection(kind, string.Empty);
+            }
+
             string prefix = kind.Name + ":";
             if (value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             {
