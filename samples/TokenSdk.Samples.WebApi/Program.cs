@@ -1,24 +1,37 @@
 // A minimal API protected by application tokens, with the Astra-style token management API, a health check and
-// the durable file store. On first start (empty store) it creates one Organization Administrator token and writes
-// its details to an owner-only file, printing only that file's path (BootstrapAdministrator: crash-safe).
+// a durable store: the file store, or the PostgreSQL store that several nodes share. On first start (empty store) it
+// creates one Organization Administrator token and writes its details to an owner-only file, printing only that
+// file's path (BootstrapAdministrator: crash-safe; with PostgreSQL, one node bootstraps, whatever starts at once).
 //
 //   TOKENSDK_STORE           the store directory (default: <local app data>/TokenSdk.Samples.WebApi/store)
-//   TOKENSDK_BOOTSTRAP_FILE  where the first token's details go (default: bootstrap-token.json in the store directory)
+//   TOKENSDK_POSTGRES        a PostgreSQL connection string: use the PostgreSQL store instead (SampleStore)
+//   TOKENSDK_POSTGRES_SCHEMA its schema (default: tokensdk); TOKENSDK_POSTGRES_CREATE_SCHEMA=1 creates it at start
+//   TOKENSDK_BOOTSTRAP_FILE  where the first token's details go (default: bootstrap-token.json in the store directory,
+//                            or in <local app data>/TokenSdk.Samples.WebApi/bootstrap with PostgreSQL)
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 using TokenSdk.AspNetCore.Authorization;
 using TokenSdk.Roles;
 using TokenSdk.Samples.WebApi;
 using TokenSdk.Storage;
 
-string storeDirectory = Environment.GetEnvironmentVariable("TOKENSDK_STORE") is { Length: > 0 } store
-    ? Path.GetFullPath(store)
-    : Path.Combine(DataDirectory(), "TokenSdk.Samples.WebApi", "store");
+SampleStore store;
+try
+{
+    store = SampleStore.FromEnvironment(Environment.GetEnvironmentVariable);
+}
+catch (InvalidOperationException ex)
+{
+    await Console.Error.WriteLineAsync($"The sample cannot start: {ex.Message}");
+    return 1;
+}
+
 string bootstrapFile = Environment.GetEnvironmentVariable("TOKENSDK_BOOTSTRAP_FILE") is { Length: > 0 } file
     ? Path.GetFullPath(file)
-    : Path.Combine(storeDirectory, "bootstrap-token.json");
+    : store.DefaultBootstrapFile;
 
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
-builder.Services.AddTokenSdk().AddFileStore(storeDirectory);
+store.AddTo(builder.Services.AddTokenSdk());
 builder.Services.AddAuthentication().AddApplicationTokens(options => options.AcceptBasic = true);
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy("schema-admin", policy => policy.RequirePermission(Permissions.DbKeyspaceCreate));
@@ -54,8 +67,13 @@ app.MapHealthChecks("/healthz");
 // tokens. A store that cannot be used, or a bootstrap that needs an operator, stops the server with one clear line.
 try
 {
-    _ = app.Services.GetRequiredService<ITokenStore>();
-    BootstrapOutcome outcome = await BootstrapAdministrator.Create(app.Services, bootstrapFile).RunAsync();
+    ITokenStore tokenStore = app.Services.GetRequiredService<ITokenStore>();
+    BootstrapOutcome outcome;
+    await using (await store.LockBootstrapAsync(tokenStore))
+    {
+        outcome = await BootstrapAdministrator.Create(app.Services, bootstrapFile).RunAsync();
+    }
+
     if (outcome == BootstrapOutcome.Created)
     {
         Console.WriteLine($"The store was empty: an Organization Administrator token was created. Its details are in {bootstrapFile} (readable by you only).");
@@ -65,7 +83,7 @@ try
         Console.WriteLine($"An interrupted bootstrap was completed: the Organization Administrator token's details are in {bootstrapFile} (readable by you only).");
     }
 }
-catch (Exception ex) when (ex is TokenStoreException or BootstrapException)
+catch (Exception ex) when (ex is TokenStoreException or BootstrapException or OptionsValidationException)
 {
     await Console.Error.WriteLineAsync($"The sample cannot start: {ex.Message}");
     await app.DisposeAsync();
@@ -74,9 +92,3 @@ catch (Exception ex) when (ex is TokenStoreException or BootstrapException)
 
 await app.RunAsync();
 return 0;
-
-static string DataDirectory()
-{
-    string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-    return string.IsNullOrEmpty(local) ? Path.Combine(AppContext.BaseDirectory, "data") : local;
-}
