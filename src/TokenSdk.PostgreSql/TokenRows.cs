@@ -32,15 +32,22 @@ internal static class TokenRows
         string clientId = reader.GetString(first);
         try
         {
+            // Column by column in order: the load streams rows with CommandBehavior.SequentialAccess.
+            string organizationId = reader.GetString(first + 1);
+            string roleId = reader.GetString(first + 2);
+            StoredVerifier verifier = StoredVerifier.Parse(reader.GetString(first + 3));
+            DateTimeOffset createdAtUtc = reader.GetFieldValue<DateTimeOffset>(first + 4);
             var offset = TimeSpan.FromMinutes(reader.GetInt16(first + 5));
-            DateTimeOffset createdAt = reader.GetFieldValue<DateTimeOffset>(first + 4).ToOffset(offset);
-            var token = new StoredToken(clientId, reader.GetString(first + 1), reader.GetString(first + 2), StoredVerifier.Parse(reader.GetString(first + 3)), createdAt)
-            {
-                CreatedBy = reader.IsDBNull(first + 6) ? null : reader.GetString(first + 6),
-                Description = reader.IsDBNull(first + 7) ? null : reader.GetString(first + 7),
-            };
+            string? createdBy = reader.IsDBNull(first + 6) ? null : reader.GetString(first + 6);
+            string? description = reader.IsDBNull(first + 7) ? null : reader.GetString(first + 7);
+            DateTimeOffset? expiresAt = reader.IsDBNull(first + 8) ? null : reader.GetFieldValue<DateTimeOffset>(first + 8);
             deleted = !reader.IsDBNull(first + 9);
-            return reader.IsDBNull(first + 8) ? token : token.WithExpiresAt(reader.GetFieldValue<DateTimeOffset>(first + 8));
+            var token = new StoredToken(clientId, organizationId, roleId, verifier, createdAtUtc.ToOffset(offset))
+            {
+                CreatedBy = createdBy,
+                Description = description,
+            };
+            return expiresAt is null ? token : token.WithExpiresAt(expiresAt);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException)
         {
