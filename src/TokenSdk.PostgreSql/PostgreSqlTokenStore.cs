@@ -24,7 +24,8 @@ namespace TokenSdk.PostgreSql;
 /// <para><b>Outages.</b> While the database cannot be reached, verification keeps answering from the replica (health
 /// Degraded, with the replica's age) unless <see cref="PostgreSqlTokenStoreOptions.MaxReplicaAge"/> is set and passed,
 /// when the node fails closed; writes throw <see cref="TokenStoreException"/> and change nothing.</para>
-/// <para>Reads for management (<see cref="FindAsync"/>, <see cref="ListAsync"/>) are answered from the replica too.</para>
+/// <para>Reads for management (<see cref="FindAsync"/>, <see cref="ListAsync"/>) are answered from the replica too.
+/// Times (creation, expiry) are kept to the microsecond, as PostgreSQL keeps them, on every node alike.</para>
 /// </remarks>
 public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealth, IAsyncDisposable, IDisposable
 {
@@ -131,7 +132,7 @@ public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenStor
         }
 
         // Read your own writes at once; the feed brings the same change later, which changes nothing then.
-        await _replica.TryAddAsync(token, CancellationToken.None).ConfigureAwait(false);
+        await _replica.TryAddAsync(TokenRows.AsStored(token), CancellationToken.None).ConfigureAwait(false);
         return true;
     }
 
@@ -175,7 +176,7 @@ public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenStor
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             if (changed)
             {
-                await _replica.SetExpiryAsync(clientId, expiresAt, CancellationToken.None).ConfigureAwait(false);
+                await _replica.SetExpiryAsync(clientId, TokenRows.Truncate(expiresAt), CancellationToken.None).ConfigureAwait(false);
             }
 
             return live;

@@ -22,6 +22,31 @@ internal static class TokenRows
         parameters.AddWithValue("expires_at", NpgsqlDbType.TimestampTz, token.ExpiresAt is { } expiry ? expiry.ToUniversalTime() : DBNull.Value);
     }
 
+    /// <summary>PostgreSQL keeps times to the microsecond; .NET to 100 nanoseconds.</summary>
+    public static readonly TimeSpan TimePrecision = TimeSpan.FromMicroseconds(1);
+
+    /// <summary>A time as the database keeps it: truncated to the microsecond.</summary>
+    public static DateTimeOffset Truncate(DateTimeOffset time) => new(time.Ticks - (time.UtcTicks % TimePrecision.Ticks), time.Offset);
+
+    /// <summary>
+    /// The record as the database keeps it (times to the microsecond), so that the node that wrote it holds exactly
+    /// what every other node reads back.
+    /// </summary>
+    public static StoredToken AsStored(StoredToken token)
+    {
+        if (token.CreatedAt.UtcTicks % TimePrecision.Ticks == 0 && (token.ExpiresAt is null || token.ExpiresAt.Value.UtcTicks % TimePrecision.Ticks == 0))
+        {
+            return token;
+        }
+
+        var stored = new StoredToken(token.ClientId, token.OrganizationId, token.RoleId, token.Verifier, Truncate(token.CreatedAt))
+        {
+            CreatedBy = token.CreatedBy,
+            Description = token.Description,
+        };
+        return token.ExpiresAt is { } expiry ? stored.WithExpiresAt(Truncate(expiry)) : stored;
+    }
+
     /// <summary>Reads the <see cref="Sql.TokenColumns"/> starting at <paramref name="first"/>.</summary>
     /// <param name="reader">The reader, on a row.</param>
     /// <param name="first">The ordinal of <c>client_id</c>.</param>
