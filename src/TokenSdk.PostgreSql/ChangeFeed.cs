@@ -45,7 +45,7 @@ internal sealed class ChangeFeed : IAsyncDisposable
     /// <summary>Loads the replica from the live rows and the feed's position, in one consistent snapshot.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        Sql sql = _store.Statements;
+        StoreSql sql = _store.Statements;
         long started = _store.Time.GetTimestamp();
         var replica = new InMemoryTokenStore();
         await using NpgsqlConnection connection = await _store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

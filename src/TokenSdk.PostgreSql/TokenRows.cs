@@ -8,7 +8,7 @@ namespace TokenSdk.PostgreSql;
 /// <summary>Maps a <see cref="StoredToken"/> to the parameters of a <c>tokens</c> row and back.</summary>
 internal static class TokenRows
 {
-    /// <summary>Adds the parameters of <see cref="Sql.Add"/>.</summary>
+    /// <summary>Adds the parameters of <see cref="StoreSql.Add"/>.</summary>
     public static void AddParameters(NpgsqlParameterCollection parameters, StoredToken token)
     {
         parameters.AddWithValue("client_id", token.ClientId);
@@ -47,7 +47,7 @@ internal static class TokenRows
         return token.ExpiresAt is { } expiry ? stored.WithExpiresAt(Truncate(expiry)) : stored;
     }
 
-    /// <summary>Reads the <see cref="Sql.TokenColumns"/> starting at <paramref name="first"/>.</summary>
+    /// <summary>Reads the <see cref="StoreSql.TokenColumns"/> starting at <paramref name="first"/>.</summary>
     /// <param name="reader">The reader, on a row.</param>
     /// <param name="first">The ordinal of <c>client_id</c>.</param>
     /// <param name="deleted">Whether the row is a tombstone.</param>
