@@ -16,6 +16,13 @@ if (args is ["paired", ..])
     return TokenSdk.Benchmarks.PairedRun.Run(args);
 }
 
+// The PostgreSQL store (revocation node to node, creates per second, a node joining, verification on the replica):
+// TOKENSDK_POSTGRES=<connection string> dotnet run -c Release --project benchmarks/TokenSdk.Benchmarks -- postgres
+if (args is ["postgres", ..])
+{
+    return await TokenSdk.Benchmarks.PostgreSqlRun.RunAsync(args);
+}
+
 IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
 // Non-zero when a benchmark failed to run, so a smoke run in CI catches benchmarks that rot.

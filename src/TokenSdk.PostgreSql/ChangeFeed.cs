@@ -45,7 +45,7 @@ internal sealed class ChangeFeed : IAsyncDisposable
     /// <summary>Loads the replica from the live rows and the feed's position, in one consistent snapshot.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        Sql sql = _store.Statements;
+        StoreSql sql = _store.Statements;
         long started = _store.Time.GetTimestamp();
         var replica = new InMemoryTokenStore();
         await using NpgsqlConnection connection = await _store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -161,9 +161,10 @@ internal sealed class ChangeFeed : IAsyncDisposable
             NpgsqlConnection? listener = null;
             try
             {
-                listener = await _store.DataSource.OpenConnectionAsync(stopping).ConfigureAwait(false);
-                await using (NpgsqlCommand listen = _store.Command(_store.Statements.Listen, listener, null))
+                if (_store.Options.Listen)
                 {
+                    listener = await _store.DataSource.OpenConnectionAsync(stopping).ConfigureAwait(false);
+                    await using NpgsqlCommand listen = _store.Command(_store.Statements.Listen, listener, null);
                     await listen.ExecuteNonQueryAsync(stopping).ConfigureAwait(false);
                 }
 
@@ -173,7 +174,15 @@ internal sealed class ChangeFeed : IAsyncDisposable
                 backoff = TimeSpan.FromMilliseconds(100);
                 while (!stopping.IsCancellationRequested)
                 {
-                    await listener.WaitAsync(interval, stopping).ConfigureAwait(false);
+                    if (listener is null)
+                    {
+                        await Task.Delay(interval, _store.Time, stopping).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await listener.WaitAsync(interval, stopping).ConfigureAwait(false);
+                    }
+
                     await CatchUpAsync(stopping).ConfigureAwait(false);
                     UpdateFailClosed();
                 }

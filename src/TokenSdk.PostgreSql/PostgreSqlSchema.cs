@@ -36,7 +36,7 @@ public static class PostgreSqlSchema
     public static async Task<int> MigrateAsync(NpgsqlDataSource dataSource, string schema = PostgreSqlTokenStoreOptions.DefaultSchema, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        var sql = new Sql(ValidSchema(schema));
+        var sql = new StoreSql(ValidSchema(schema));
         try
         {
             await using NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -75,7 +75,7 @@ public static class PostgreSqlSchema
     public static async Task<int> GetVersionAsync(NpgsqlDataSource dataSource, string schema = PostgreSqlTokenStoreOptions.DefaultSchema, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        var sql = new Sql(ValidSchema(schema));
+        var sql = new StoreSql(ValidSchema(schema));
         try
         {
             await using NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -90,7 +90,7 @@ public static class PostgreSqlSchema
     internal static TokenStoreException Newer(string schema, int version) =>
         new($"The TokenSdk schema '{schema}' is at version {version}, newer than this TokenSdk knows ({CurrentVersion}). Upgrade TokenSdk.PostgreSql on this node.");
 
-    internal static async Task<int> ReadVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Sql sql, CancellationToken cancellationToken)
+    internal static async Task<int> ReadVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StoreSql sql, CancellationToken cancellationToken)
     {
         await using (NpgsqlCommand exists = new(sql.VersionTableExists, connection, transaction))
         {

@@ -13,9 +13,10 @@ namespace TokenSdk.PostgreSql;
 /// </summary>
 /// <remarks>
 /// <para><b>Writes.</b> An add, a delete or an expiry change returns only after its transaction committed. Each
-/// transaction writes the token row and a change-feed row (with an increasing sequence number) and notifies the other
-/// nodes; writers serialize on a transaction-scoped advisory lock, so sequence numbers become visible in order. A
-/// deleted row stays as a tombstone: a deleted client id never comes back, on any node.</para>
+/// transaction writes the token rows and a change-feed row per change (with an increasing sequence number) and notifies
+/// the other nodes; writers serialize on a transaction-scoped advisory lock, so sequence numbers become visible in
+/// order. Writes a node's callers start together share one transaction and one commit (group commit). A deleted row
+/// stays as a tombstone: a deleted client id never comes back, on any node.</para>
 /// <para><b>Revocation.</b> Every node listens for notifications (<c>LISTEN</c>) and reads the changes after its last
 /// sequence number when one arrives, and every <see cref="PostgreSqlTokenStoreOptions.RefreshInterval"/> in any case:
 /// a deletion committed on one node is rejected on every connected node within about 100 ms, and within the refresh
@@ -24,20 +25,20 @@ namespace TokenSdk.PostgreSql;
 /// <para><b>Outages.</b> While the database cannot be reached, verification keeps answering from the replica (health
 /// Degraded, with the replica's age) unless <see cref="PostgreSqlTokenStoreOptions.MaxReplicaAge"/> is set and passed,
 /// when the node fails closed; writes throw <see cref="TokenStoreException"/> and change nothing.</para>
-/// <para>Reads for management (<see cref="FindAsync"/>, <see cref="ListAsync"/>) are answered from the replica too.</para>
+/// <para>Reads for management (<see cref="FindAsync"/>, <see cref="ListAsync"/>) are answered from the replica too.
+/// Times (creation, expiry) are kept to the microsecond, as PostgreSQL keeps them, on every node alike.</para>
 /// </remarks>
 public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealth, IAsyncDisposable, IDisposable
 {
-    private const int ChangeBatch = 10_000;
-
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly PostgreSqlTokenStoreOptions _options;
-    private readonly Sql _sql;
+    private readonly StoreSql _sql;
     private readonly string _description;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ChangeFeed _feed;
+    private readonly GroupCommitWriter _writer;
     private volatile InMemoryTokenStore _replica;
     private int _disposed;
 
@@ -47,12 +48,13 @@ public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenStor
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
         _options = options;
-        _sql = new Sql(options.Schema);
+        _sql = new StoreSql(options.Schema);
         _description = PostgreSqlTokenStoreOptions.Describe(dataSource.ConnectionString) + " schema=" + options.Schema;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _replica = new InMemoryTokenStore();
         _feed = new ChangeFeed(this);
+        _writer = new GroupCommitWriter(this);
     }
 
     /// <summary>Gets the number of live tokens in this node's replica.</summary>
@@ -121,69 +123,30 @@ public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenStor
     }
 
     /// <inheritdoc/>
-    public async Task<bool> TryAddAsync(StoredToken token, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException">A text field holds a NUL character, which PostgreSQL text cannot hold.</exception>
+    public Task<bool> TryAddAsync(StoredToken token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
-        long? sequence = await WriteAsync("add a token", _sql.Add, p => TokenRows.AddParameters(p, token), cancellationToken).ConfigureAwait(false);
-        if (sequence is null)
-        {
-            return false;
-        }
-
-        // Read your own writes at once; the feed brings the same change later, which changes nothing then.
-        await _replica.TryAddAsync(token, CancellationToken.None).ConfigureAwait(false);
-        return true;
+        ThrowIfNul(token.OrganizationId, token.RoleId, token.CreatedBy, token.Description);
+        return SubmitAsync(new PendingWrite(ChangeKind.Add, token.ClientId, token, default, "add a token"), cancellationToken);
     }
 
     /// <inheritdoc/>
-    public async Task<bool> DeleteAsync(string clientId, CancellationToken cancellationToken = default)
+    public Task<bool> DeleteAsync(string clientId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(clientId);
-        long? sequence = await WriteAsync("delete a token", _sql.Delete, p => p.AddWithValue("client_id", clientId), cancellationToken).ConfigureAwait(false);
-        if (sequence is null)
-        {
-            return false;
-        }
-
-        await _replica.DeleteAsync(clientId, CancellationToken.None).ConfigureAwait(false);
-        return true;
+        return IsClientId(clientId)
+            ? SubmitAsync(new PendingWrite(ChangeKind.Delete, clientId, null, default, "delete a token"), cancellationToken)
+            : Task.FromResult(false);
     }
 
     /// <inheritdoc/>
-    public async Task<bool> SetExpiryAsync(string clientId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public Task<bool> SetExpiryAsync(string clientId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(clientId);
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        try
-        {
-            await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await LockWritersAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-            await using NpgsqlCommand command = Command(_sql.SetExpiry, connection, transaction);
-            command.Parameters.AddWithValue("client_id", clientId);
-            command.Parameters.AddWithValue("expires_at", NpgsqlTypes.NpgsqlDbType.TimestampTz, expiresAt.ToUniversalTime());
-            command.Parameters.AddWithValue("channel", _sql.Channel);
-            bool live;
-            bool changed;
-            await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                live = reader.GetInt32(0) > 0;
-                changed = !reader.IsDBNull(1);
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            if (changed)
-            {
-                await _replica.SetExpiryAsync(clientId, expiresAt, CancellationToken.None).ConfigureAwait(false);
-            }
-
-            return live;
-        }
-        catch (Exception ex) when (IsDatabaseFailure(ex))
-        {
-            throw Unavailable("change a token's expiry", ex);
-        }
+        return IsClientId(clientId)
+            ? SubmitAsync(new PendingWrite(ChangeKind.Expiry, clientId, null, expiresAt, "change a token's expiry"), cancellationToken)
+            : Task.FromResult(false);
     }
 
     /// <summary>Reads the change feed at once (normally done on a notification or every refresh interval).</summary>
@@ -253,7 +216,7 @@ public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenStor
 
     internal PostgreSqlTokenStoreOptions Options => _options;
 
-    internal Sql Statements => _sql;
+    internal StoreSql Statements => _sql;
 
     internal NpgsqlDataSource DataSource => _dataSource;
 
@@ -381,31 +344,21 @@ public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenStor
         }
     }
 
-    /// <summary>Runs one write transaction: the writers' lock, then <paramref name="text"/>, which returns the change's sequence number when it changed anything.</summary>
-    private async Task<long?> WriteAsync(string operation, string text, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken)
+    private Task<bool> SubmitAsync(PendingWrite write, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        try
-        {
-            await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await LockWritersAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-            await using NpgsqlCommand command = Command(text, connection, transaction);
-            parameters(command.Parameters);
-            command.Parameters.AddWithValue("channel", _sql.Channel);
-            object? sequence = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return sequence is long value ? value : null;
-        }
-        catch (Exception ex) when (IsDatabaseFailure(ex))
-        {
-            throw Unavailable(operation, ex);
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return _writer.SubmitAsync(write, cancellationToken);
     }
 
-    private async Task LockWritersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    // A client id is 24 ASCII letters; anything else was never stored (and may be a token pasted by mistake).
+    private static bool IsClientId(string value) => value.Length == 24 && value.All(char.IsAsciiLetter);
+
+    private static void ThrowIfNul(params string?[] values)
     {
-        await using NpgsqlCommand command = Command(_sql.WriteLock, connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (values.Any(v => v is not null && v.Contains('\0', StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("A text field of the token holds a NUL character, which PostgreSQL text cannot hold.", "token");
+        }
     }
 }

@@ -59,6 +59,12 @@ public sealed partial class PostgreSqlTokenStoreOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets or sets whether the node listens for notifications. Off only in measurements of the backstop (a node whose
+    /// notifications are lost).
+    /// </summary>
+    internal bool Listen { get; set; } = true;
+
     /// <summary>Describes the options without the connection's password.</summary>
     /// <returns>The connection's host, port, database and user, the schema and the intervals.</returns>
     public override string ToString() =>

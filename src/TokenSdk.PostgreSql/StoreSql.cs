@@ -4,13 +4,13 @@ namespace TokenSdk.PostgreSql;
 /// Every SQL statement of the store, for one schema. The schema name is validated (lowercase letters, digits and
 /// <c>_</c>) and quoted before it is written into a statement; every value is a parameter.
 /// </summary>
-internal sealed class Sql
+internal sealed class StoreSql
 {
     /// <summary>The token and change columns every read selects, in this order.</summary>
     public const string TokenColumns =
         "t.client_id, t.organization_id, t.role_id, t.verifier, t.created_at, t.created_offset_minutes, t.created_by, t.description, t.expires_at, t.deleted_at";
 
-    public Sql(string schema)
+    public StoreSql(string schema)
     {
         Schema = schema;
         string s = "\"" + schema + "\"";
