@@ -96,7 +96,7 @@ internal static class PostgreSqlRun
     {
         var generator = new TokenGenerator();
         await using PostgreSqlTokenStore store = await OpenAsync(connectionString, listen: true);
-        Console.WriteLine($"## Creates per second ({count} adds, each its own committed transaction)");
+        Console.WriteLine($"## Creates per second ({count} adds, each committed before it returns; a node's concurrent adds share a commit)");
         Console.WriteLine();
         Console.WriteLine("| Concurrent writers | Creates per second | Mean time per add |");
         Console.WriteLine("|---:|---:|---:|");

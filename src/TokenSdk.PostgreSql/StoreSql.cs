@@ -20,10 +20,8 @@ internal sealed class StoreSql
             CREATE SCHEMA IF NOT EXISTS {s};
             CREATE TABLE IF NOT EXISTS {s}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
             """;
-        ReadVersion = $"""
-            SELECT CASE WHEN to_regclass(quote_ident(@schema) || '.schema_version') IS NULL THEN 0
-                        ELSE (SELECT coalesce(max(version), 0) FROM {s}.schema_version) END
-            """;
+        VersionTableExists = "SELECT to_regclass(quote_ident(@schema) || '.schema_version') IS NOT NULL";
+        ReadVersion = $"SELECT coalesce(max(version), 0) FROM {s}.schema_version";
         RecordVersion = $"INSERT INTO {s}.schema_version (version) VALUES (@version)";
         V1 = $"""
             CREATE TABLE {s}.tokens (
@@ -97,6 +95,8 @@ internal sealed class StoreSql
     public string MigrationLock { get; }
 
     public string CreateVersionTable { get; }
+
+    public string VersionTableExists { get; }
 
     public string ReadVersion { get; }
 
