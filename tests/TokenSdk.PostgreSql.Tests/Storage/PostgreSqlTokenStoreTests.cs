@@ -282,6 +282,56 @@ public sealed class PostgreSqlTokenStoreTests(PostgreSqlDatabase database) : ICl
         Assert.True(await store.TryAddAsync(token.Record, Ct));
     }
 
+    [Fact]
+    public async Task OpenAsync_RoleWithOnlyTheDocumentedPrivileges_AddsDeletesAndFollowsTheFeed()
+    {
+        // Arrange: the schema migrated by the superuser; the service runs as a role with exactly the grants docs/storage.md lists.
+        string schema = Nodes.NewSchema();
+        string role = "app_" + schema;
+        await using NpgsqlDataSource admin = NpgsqlDataSource.Create(database.ConnectionString);
+        await PostgreSqlSchema.MigrateAsync(admin, schema, Ct);
+        await Sql.ExecuteAsync(database.ConnectionString, $"""
+            CREATE ROLE {role} LOGIN;
+            GRANT USAGE ON SCHEMA {schema} TO {role};
+            GRANT SELECT, INSERT, UPDATE ON {schema}.tokens TO {role};
+            GRANT SELECT, INSERT ON {schema}.changes TO {role};
+            GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role};
+            GRANT SELECT ON {schema}.schema_version TO {role};
+            """);
+        string asApp = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = role }.ConnectionString;
+        PostgreSqlTokenStore a = await Nodes.OpenAsync(asApp, schema, createSchema: false);
+        PostgreSqlTokenStore b = await Nodes.OpenAsync(asApp, schema, createSchema: false);
+        _nodes.Add(a);
+        _nodes.Add(b);
+        IssuedToken token = NewToken();
+
+        // Act
+        bool added = await a.TryAddAsync(token.Record, Ct);
+        bool expiry = await a.SetExpiryAsync(token.Record.ClientId, DateTimeOffset.UtcNow.AddDays(1), Ct);
+        bool deleted = await a.DeleteAsync(token.Record.ClientId, Ct);
+
+        // Assert
+        Assert.True(added && expiry && deleted);
+        Assert.True(await Nodes.EventuallyAsync(() => b.LastSequence == a.LastSequence));
+        Assert.True((await b.CheckHealthAsync(Ct)).CanWrite);
+    }
+
+    [Fact]
+    public async Task OpenAsync_RoleWithoutPrivileges_ThrowsNamingWhatToGrant()
+    {
+        string schema = Nodes.NewSchema();
+        string role = "none_" + schema;
+        await using NpgsqlDataSource admin = NpgsqlDataSource.Create(database.ConnectionString);
+        await PostgreSqlSchema.MigrateAsync(admin, schema, Ct);
+        await Sql.ExecuteAsync(database.ConnectionString, $"CREATE ROLE {role} LOGIN; GRANT USAGE ON SCHEMA {schema} TO {role}; GRANT SELECT ON {schema}.schema_version TO {role};");
+        string asRole = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = role }.ConnectionString;
+
+        TokenStoreException exception = await Assert.ThrowsAsync<TokenStoreException>(() => Nodes.OpenAsync(asRole, schema, createSchema: false));
+
+        Assert.Contains("permission denied", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("Grant the service's role the privileges listed in docs/storage.md", exception.Message, StringComparison.Ordinal);
+    }
+
     // ---- Dependency injection ----
 
     [Fact]
