@@ -39,31 +39,37 @@ public static class PostgreSqlSchema
         var sql = new StoreSql(ValidSchema(schema));
         try
         {
-            await using NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, transaction, sql.MigrationLock, cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, transaction, sql.CreateVersionTable, cancellationToken).ConfigureAwait(false);
-            int before = await ReadVersionAsync(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
-            if (before > CurrentVersion)
-            {
-                throw Newer(sql.Schema, before);
-            }
-
-            for (int version = before + 1; version <= CurrentVersion; version++)
-            {
-                await ExecuteAsync(connection, transaction, sql.Migration(version), cancellationToken).ConfigureAwait(false);
-                await using NpgsqlCommand record = new(sql.RecordVersion, connection, transaction);
-                record.Parameters.AddWithValue("version", version);
-                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return before;
+            return await MigrateCoreAsync(dataSource, sql, cancellationToken).ConfigureAwait(false);
         }
         catch (NpgsqlException ex)
         {
-            throw new TokenStoreException($"Migrating the TokenSdk schema '{sql.Schema}' failed: {ex.Message}", ex);
+            throw new TokenStoreException($"Migrating the TokenSdk schema '{sql.Schema}' failed: {PostgreSqlTokenStore.Explain(ex)}", ex);
         }
+    }
+
+    /// <summary>The migration, with the database's own exceptions (the store retries on those at start).</summary>
+    internal static async Task<int> MigrateCoreAsync(NpgsqlDataSource dataSource, StoreSql sql, CancellationToken cancellationToken)
+    {
+        await using NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, sql.MigrationLock, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, sql.CreateVersionTable, cancellationToken).ConfigureAwait(false);
+        int before = await ReadVersionAsync(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
+        if (before > CurrentVersion)
+        {
+            throw Newer(sql.Schema, before);
+        }
+
+        for (int version = before + 1; version <= CurrentVersion; version++)
+        {
+            await ExecuteAsync(connection, transaction, sql.Migration(version), cancellationToken).ConfigureAwait(false);
+            await using NpgsqlCommand record = new(sql.RecordVersion, connection, transaction);
+            record.Parameters.AddWithValue("version", version);
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return before;
     }
 
     /// <summary>Reads the schema's version.</summary>
@@ -83,7 +89,7 @@ public static class PostgreSqlSchema
         }
         catch (NpgsqlException ex)
         {
-            throw new TokenStoreException($"Reading the version of the TokenSdk schema '{sql.Schema}' failed: {ex.Message}", ex);
+            throw new TokenStoreException($"Reading the version of the TokenSdk schema '{sql.Schema}' failed: {PostgreSqlTokenStore.Explain(ex)}", ex);
         }
     }
 
@@ -92,6 +98,7 @@ public static class PostgreSqlSchema
 
     internal static async Task<int> ReadVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StoreSql sql, CancellationToken cancellationToken)
     {
+        // Two statements: PostgreSQL plans a query on a table that does not exist as an error, even in a branch not taken.
         await using (NpgsqlCommand exists = new(sql.VersionTableExists, connection, transaction))
         {
             exists.Parameters.AddWithValue("schema", sql.Schema);

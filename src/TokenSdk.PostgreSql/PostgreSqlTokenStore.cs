@@ -313,7 +313,7 @@ public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenStor
     {
         if (_options.CreateSchemaAtStart)
         {
-            int before = await PostgreSqlSchema.MigrateAsync(_dataSource, _options.Schema, cancellationToken).ConfigureAwait(false);
+            int before = await PostgreSqlSchema.MigrateCoreAsync(_dataSource, _sql, cancellationToken).ConfigureAwait(false);
             if (before < PostgreSqlSchema.CurrentVersion)
             {
                 Log.SchemaMigrated(_logger, _description, before, PostgreSqlSchema.CurrentVersion);

@@ -20,8 +20,6 @@ internal sealed class StoreSql
             CREATE SCHEMA IF NOT EXISTS {s};
             CREATE TABLE IF NOT EXISTS {s}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
             """;
-        // Two statements: PostgreSQL resolves every table a statement names before it runs it, so one statement that
-        // reads schema_version only when it exists still fails when it does not.
         VersionTableExists = "SELECT to_regclass(quote_ident(@schema) || '.schema_version') IS NOT NULL";
         ReadVersion = $"SELECT coalesce(max(version), 0) FROM {s}.schema_version";
         RecordVersion = $"INSERT INTO {s}.schema_version (version) VALUES (@version)";

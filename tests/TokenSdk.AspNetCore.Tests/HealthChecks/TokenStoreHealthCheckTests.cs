@@ -75,9 +75,26 @@ public sealed class TokenStoreHealthCheckTests
     }
 
     [Fact]
+    public async Task CheckHealth_StoreDegraded_DegradedWithTheReplicaAgeAndNoProblemText()
+    {
+        ITokenStore store = Substitute.For<ITokenStore, ITokenStoreHealth>();
+        ((ITokenStoreHealth)store).CheckHealthAsync(Arg.Any<CancellationToken>())
+            .Returns(TokenStoreHealth.Degraded("db.internal:5432 refused the connection", TimeSpan.FromSeconds(42)));
+        var check = new TokenStoreHealthCheck(store, new StoreOutageLog("health check"));
+
+        HealthCheckResult result = await check.CheckHealthAsync(Context(), Ct);
+
+        Assert.Equal(HealthStatus.Degraded, result.Status);
+        Assert.Contains("42 s", result.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain("db.internal", result.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DefaultTokenStoreHealth_IsNotHealthy()
     {
         Assert.False(default(TokenStoreHealth).CanWrite);
+        Assert.Equal(TokenStoreHealthStatus.Unhealthy, default(TokenStoreHealth).Status);
+        Assert.Equal(TokenStoreHealthStatus.Unhealthy, TokenStoreHealth.FailedClosed("old", TimeSpan.FromMinutes(5)).Status);
         Assert.True(TokenStoreHealth.Healthy.CanWrite);
     }
 
