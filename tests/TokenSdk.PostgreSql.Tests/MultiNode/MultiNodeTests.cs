@@ -82,6 +82,21 @@ public sealed class MultiNodeTests(PostgreSqlServer server) : IAsyncDisposable
         await AssertNoPasswordInAnyOutputAsync();
     }
 
+    [Fact]
+    public async Task Node_SchemaNotMigrated_StopsWithOneLineAndExitCode1()
+    {
+        _connectionString = TestPassword.AddTo(await server.CreateDatabaseAsync());
+
+        InvalidOperationException ex = await Assert.ThrowsAsync<InvalidOperationException>(() => StartNodeAsync("A"));
+
+        // SampleNode's message: "... (A) ended with exit code 1: <everything the node wrote>".
+        string output = ex.Message[(ex.Message.IndexOf("ended with exit code 1: ", StringComparison.Ordinal) + "ended with exit code 1: ".Length)..];
+        string line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("The sample cannot start: The PostgreSQL database (host=", line, StringComparison.Ordinal);
+        Assert.Contains("has no TokenSdk schema 'tokensdk'", line, StringComparison.Ordinal);
+        TestPassword.AssertAbsent(ex.Message);
+    }
+
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {

@@ -97,9 +97,9 @@ internal sealed partial class SampleNode : IAsyncDisposable
         Task first = await Task.WhenAny(listening.Task, exited, Task.Delay(s_startTimeout, TestContext.Current.CancellationToken));
         if (first != listening.Task)
         {
-            await node.DisposeAsync();
-            throw new InvalidOperationException(
-                $"{SampleName} ({name}) {(first == exited ? $"ended with exit code {process.ExitCode}" : $"did not listen within {s_startTimeout}")}: {node.Output}");
+            string how = first == exited ? $"ended with exit code {process.ExitCode}" : $"did not listen within {s_startTimeout}";
+            await node.DisposeAsync(); // Everything it wrote is read once it has exited.
+            throw new InvalidOperationException($"{SampleName} ({name}) {how}: {node.Output}");
         }
 
         node.BaseAddress = await listening.Task;
