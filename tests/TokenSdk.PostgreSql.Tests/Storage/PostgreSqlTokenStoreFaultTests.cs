@@ -55,6 +55,8 @@ public sealed class PostgreSqlTokenStoreFaultTests
         Assert.True(bHealthy);
         Assert.True(b.Has(kept.Record.ClientId));
         // Sequence numbers may jump after a crash (PostgreSQL logs sequences ahead); they only ever grow.
+        await a.RefreshAsync(Ct);
+        await b.RefreshAsync(Ct);
         Assert.True(a.LastSequence > sequenceBefore);
         Assert.Equal(a.LastSequence, b.LastSequence);
     }
