@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using TokenSdk.AspNetCore.Diagnostics;
+using TokenSdk.AspNetCore.Management;
 using TokenSdk.AspNetCore.Throttling;
 using TokenSdk.Credentials;
 using TokenSdk.Management;
@@ -90,17 +91,24 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        bool managementRoute = Context.GetEndpoint()?.Metadata.GetMetadata<ManagementEndpointMetadata>() is not null;
         if (_retryAfter is { } retryAfter)
         {
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             Response.Headers.RetryAfter = FailedAuthenticationThrottle.FormatRetryAfter(retryAfter);
-            return Task.CompletedTask;
+            return managementRoute
+                ? ManagementProblem.WriteAsync(Context, ManagementError.TooManyFailures, "Too many failed authentications from this client; try again later.")
+                : Task.CompletedTask;
         }
 
         // No error or error_description: the client learns nothing about why, so client ids cannot be enumerated.
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.Append(HeaderNames.WWWAuthenticate, "Bearer");
-        return Task.CompletedTask;
+
+        // The management API's clients print errors[].message; the message is the same whatever went wrong.
+        return managementRoute
+            ? ManagementProblem.WriteAsync(Context, ManagementError.AuthenticationRequired, "A valid application token is required: send 'Authorization: Bearer <token>'.")
+            : Task.CompletedTask;
     }
 
     /// <summary>Builds the identity of a valid token: client id, organization, role id and one claim per permission.</summary>

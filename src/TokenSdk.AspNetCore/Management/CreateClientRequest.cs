@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace TokenSdk.AspNetCore.Management;
 
 /// <summary>
-/// The body of <c>POST /v2/clientIdSecrets</c>, as the Astra DevOps API takes it:
+/// The body of <c>POST /v2/clientIdSecrets</c> and <c>POST /v2/tokens</c>, as the Astra DevOps API takes it:
 /// <c>{"roles": [...], "orgId"?, "description"?, "tokenExpiry"?}</c>.
 /// </summary>
 /// <remarks>

@@ -9,10 +9,14 @@ namespace Microsoft.AspNetCore.Builder;
 public static class TokenManagementEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>POST {prefix}/clientIdSecrets</c> (generate; 201), <c>GET {prefix}/clientIdSecrets</c> (list),
-    /// <c>DELETE {prefix}/clientIdSecrets/{clientId}</c> (204; 404 when unknown) and <c>GET {prefix}/roles</c>.
-    /// Callers must be authenticated (401 otherwise) and hold <c>org-token-read</c> to read or <c>org-token-write</c>
-    /// to change (403 with a ProblemDetails naming the missing permission otherwise).
+    /// Maps the token routes of the Astra DevOps API v2: <c>POST {prefix}/clientIdSecrets</c> and
+    /// <c>POST {prefix}/tokens</c> (generate; 200), <c>GET {prefix}/clientIdSecrets</c> (list),
+    /// <c>DELETE {prefix}/clientIdSecrets/{clientId}</c> (204; 404 when unknown), <c>GET {prefix}/organizations/roles</c>
+    /// and <c>GET {prefix}/organizations/roles/{roleId}</c> (404 when unknown), <c>GET {prefix}/currentOrg</c>, and
+    /// TokenSdk's own <c>GET {prefix}/roles</c>. Callers must be authenticated (401 otherwise) and hold
+    /// <c>org-token-read</c> to read or <c>org-token-write</c> to change (403 naming the missing permission otherwise);
+    /// <c>currentOrg</c> needs only an authenticated caller. Every error body is an RFC 9457 ProblemDetails with the
+    /// DevOps API's <c>errors: [{"ID", "message"}]</c> member (ids listed in docs/management.md).
     /// </summary>
     /// <param name="endpoints">The endpoint route builder.</param>
     /// <param name="prefix">The route prefix.</param>
@@ -39,10 +43,14 @@ public static class TokenManagementEndpointRouteBuilderExtensions
         AuthorizationPolicy authenticated = new AuthorizationPolicyBuilder([.. options.AuthenticationSchemes]).RequireAuthenticatedUser().Build();
 
         RouteGroupBuilder group = endpoints.MapGroup(prefix);
-        group.RequireAuthorization(authenticated).WithTags("TokenSdk token management");
+        group.RequireAuthorization(authenticated).WithTags("TokenSdk token management").WithMetadata(ManagementEndpointMetadata.Instance);
         group.MapPost("/clientIdSecrets", handlers.Guard(handlers.CreateAsync, writes: true)).WithName("TokenSdk.CreateClientIdSecret");
+        group.MapPost("/tokens", handlers.Guard(handlers.CreateAsync, writes: true)).WithName("TokenSdk.CreateToken");
         group.MapGet("/clientIdSecrets", handlers.Guard(handlers.ListAsync, writes: false)).WithName("TokenSdk.ListClientIdSecrets");
         group.MapDelete("/clientIdSecrets/{clientId}", handlers.Guard(handlers.DeleteAsync, writes: true)).WithName("TokenSdk.DeleteClientIdSecret");
+        group.MapGet("/organizations/roles", handlers.Guard(handlers.OrganizationRolesAsync, writes: false)).WithName("TokenSdk.ListOrganizationRoles");
+        group.MapGet("/organizations/roles/{roleId}", handlers.Guard(handlers.OrganizationRoleAsync, writes: false)).WithName("TokenSdk.GetOrganizationRole");
+        group.MapGet("/currentOrg", handlers.Guard(handlers.CurrentOrganizationAsync, writes: false)).WithName("TokenSdk.GetCurrentOrganization");
         group.MapGet("/roles", handlers.Guard(handlers.RolesAsync, writes: false)).WithName("TokenSdk.ListRoles");
         return group;
     }

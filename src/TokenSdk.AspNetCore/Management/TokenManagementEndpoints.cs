@@ -15,9 +15,10 @@ using TokenSdk.Storage;
 namespace TokenSdk.AspNetCore.Management;
 
 /// <summary>
-/// The request handlers of the token management API. Each one reads its input (400, nothing done) and asks the
-/// <see cref="ITokenManager"/>, which alone decides who may do what and audits every refusal; its result maps to HTTP:
-/// PermissionDenied and EscalationDenied 403, NotFound 404, RoleNotFound and InvalidRequest 400, LockoutPrevented 409.
+/// The request handlers of the token management API, following the Astra DevOps API v2 contract. Each one reads its
+/// input (400, nothing done) and asks the <see cref="ITokenManager"/>, which alone decides who may do what and audits
+/// every refusal; its result maps to HTTP: PermissionDenied and EscalationDenied 403, NotFound 404, RoleNotFound and
+/// InvalidRequest 400, LockoutPrevented 409. Every error body is a <see cref="ManagementProblem"/>.
 /// </summary>
 internal sealed class TokenManagementEndpoints
 {
@@ -51,21 +52,23 @@ internal sealed class TokenManagementEndpoints
         {
             _outage.Failed(Logger(context), ex, ex.Message);
             context.Response.Headers.RetryAfter = "5";
-            await Results.Problem(
-                detail: "The token store cannot be used right now; nothing was changed. Try again later.",
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Token store unavailable").ExecuteAsync(context).ConfigureAwait(false);
+            await ManagementProblem.WriteAsync(context, ManagementError.StoreUnavailable,
+                "The token store cannot be used right now; nothing was changed. Try again later.").ConfigureAwait(false);
         }
     };
 
-    /// <summary><c>POST clientIdSecrets</c>: generates a token; 201 with the details, sent once and never cached.</summary>
+    /// <summary>
+    /// <c>POST clientIdSecrets</c> and <c>POST tokens</c>: generates a token; 200 with the details, sent once and never
+    /// cached. The body is read as JSON whatever its <c>Content-Type</c> (none, <c>text/plain</c>, or the
+    /// <c>application/x-www-form-urlencoded</c> of <c>curl -d</c>), as the contract's curl examples send it.
+    /// </summary>
     public async Task CreateAsync(HttpContext context)
     {
         TokenCaller caller = GetCaller(context);
-        (CreateClientRequest? request, string? error) = await ReadRequestAsync(context).ConfigureAwait(false);
+        (CreateClientRequest? request, ManagementError? error, string? detail) = await ReadRequestAsync(context).ConfigureAwait(false);
         if (request is null)
         {
-            await ProblemAsync(context, StatusCodes.Status400BadRequest, "Invalid request", error!).ConfigureAwait(false);
+            await ProblemAsync(context, error!, detail!).ConfigureAwait(false);
             return;
         }
 
@@ -78,7 +81,7 @@ internal sealed class TokenManagementEndpoints
         }
 
         // The only response that carries a secret: no cache anywhere may keep it.
-        context.Response.StatusCode = StatusCodes.Status201Created;
+        context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Pragma = "no-cache";
         context.Response.ContentType = JsonContentType;
@@ -108,7 +111,7 @@ internal sealed class TokenManagementEndpoints
         DeletionReason reason = DeletionReason.NoLongerNeeded;
         if (context.Request.Query.TryGetValue("reason", out var reasonText) && !TryParseReason(reasonText.ToString(), out reason))
         {
-            await ProblemAsync(context, StatusCodes.Status400BadRequest, "Invalid request",
+            await ProblemAsync(context, ManagementError.InvalidRequest,
                 "The reason must be one of compromised, noLongerNeeded, roleChange or other.").ConfigureAwait(false);
             return;
         }
@@ -123,7 +126,7 @@ internal sealed class TokenManagementEndpoints
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
-    /// <summary><c>GET roles</c>: every role a token can have, with its permissions and resources.</summary>
+    /// <summary><c>GET roles</c>: TokenSdk's own flat shape (<c>id, name, description, permissions, resources</c>), kept for its existing clients.</summary>
     public async Task RolesAsync(HttpContext context)
     {
         ManagementResult<IReadOnlyList<Role>> listed = await Manager(context).ListRolesAsync(GetCaller(context), context.RequestAborted).ConfigureAwait(false);
@@ -164,6 +167,62 @@ internal sealed class TokenManagementEndpoints
         }).ConfigureAwait(false);
     }
 
+    /// <summary><c>GET organizations/roles</c>: every role, in the DevOps API's shape (<see cref="AstraRoleJson"/>).</summary>
+    public async Task OrganizationRolesAsync(HttpContext context)
+    {
+        TokenCaller caller = GetCaller(context);
+        ManagementResult<IReadOnlyList<Role>> listed = await Manager(context).ListRolesAsync(caller, context.RequestAborted).ConfigureAwait(false);
+        if (!listed.Succeeded)
+        {
+            await FailureAsync(context, listed).ConfigureAwait(false);
+            return;
+        }
+
+        IReadOnlyList<Role> roles = listed.Value!;
+        await WriteJsonAsync(context, json => AstraRoleJson.WriteRoles(json, roles, caller.OrganizationId)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>GET organizations/roles/{roleId}</c>: one role by id or else by name (both case-insensitive), in the DevOps
+    /// API's shape; 404 when no role matches. Authorized (and a refusal audited) as the role listing.
+    /// </summary>
+    public async Task OrganizationRoleAsync(HttpContext context)
+    {
+        TokenCaller caller = GetCaller(context);
+        string idOrName = context.Request.RouteValues["roleId"] as string ?? "";
+        ManagementResult<IReadOnlyList<Role>> listed = await Manager(context).ListRolesAsync(caller, context.RequestAborted).ConfigureAwait(false);
+        if (!listed.Succeeded)
+        {
+            await FailureAsync(context, listed).ConfigureAwait(false);
+            return;
+        }
+
+        if (AstraRoleJson.Find(listed.Value!, idOrName) is not { } role)
+        {
+            // The value is not echoed: a credential pasted into the path must not come back, nor reach the log.
+            await ProblemAsync(context, ManagementError.RoleNotFound, "No role has this id or name.").ConfigureAwait(false);
+            return;
+        }
+
+        await WriteJsonAsync(context, json => AstraRoleJson.WriteRole(json, role, caller.OrganizationId)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>GET currentOrg</c>: the caller's organization, <c>{"id", "name"}</c> (TokenSdk knows organizations by id
+    /// only, so the name is the id). Any authenticated caller may read its own organization.
+    /// </summary>
+    public async Task CurrentOrganizationAsync(HttpContext context)
+    {
+        string organization = GetCaller(context).OrganizationId;
+        await WriteJsonAsync(context, json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("id", organization);
+            json.WriteString("name", organization);
+            json.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
     private static ITokenManager Manager(HttpContext context) => context.RequestServices.GetRequiredService<ITokenManager>();
 
     private static TokenCaller GetCaller(HttpContext context)
@@ -173,17 +232,12 @@ internal sealed class TokenManagementEndpoints
         return TokenCaller.FromPrincipal(context.User, services.GetRequiredService<IRoleCatalog>(), organization);
     }
 
-    private async Task<(CreateClientRequest? Request, string? Error)> ReadRequestAsync(HttpContext context)
+    private async Task<(CreateClientRequest? Request, ManagementError? Error, string? Detail)> ReadRequestAsync(HttpContext context)
     {
         HttpRequest request = context.Request;
-        if (!request.HasJsonContentType())
-        {
-            return (null, "The request body must be JSON, sent with 'Content-Type: application/json'.");
-        }
-
         if (request.ContentLength > _maxRequestBodySize)
         {
-            return (null, TooLarge());
+            return Invalid(TooLarge());
         }
 
         // Read at most one byte more than allowed: enough to tell an oversized body, whatever Content-Length said.
@@ -200,30 +254,35 @@ internal sealed class TokenManagementEndpoints
 
             if (length > _maxRequestBodySize)
             {
-                return (null, TooLarge());
+                return Invalid(TooLarge());
             }
 
             if (length == 0)
             {
-                return (null, "The request body is missing; send {\"roles\": [\"<role id or name>\"], \"description\": \"...\"}.");
+                return Invalid("The request body is missing; send {\"roles\": [\"<role id or name>\"], \"description\": \"...\"}.");
             }
 
+            // Whatever the Content-Type: the contract's curl examples send JSON with none, or with curl -d's form type.
             if (!CreateClientRequest.TryParse(buffer.AsSpan(0, length), out CreateClientRequest? body, out string? error))
             {
-                return (null, error);
+                return Invalid(error!);
             }
 
-            if (body!.Roles is not [{ Length: > 0 }])
+            return body!.Roles switch
             {
-                return (null, "'roles' must hold exactly one role id or name: a token has one role.");
-            }
-
-            return (body, null);
+                [] => Invalid("'roles' is required: give one role id or name, e.g. {\"roles\": [\"read-only-user\"]}."),
+                [{ Length: 0 }] => Invalid("'roles' holds an empty role id or name."),
+                [_] => (body, null, null),
+                _ => (null, ManagementError.SeveralRoles,
+                    $"'roles' holds {body.Roles.Count.ToString(CultureInfo.InvariantCulture)} roles; one role per token is supported for now."),
+            };
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
         }
+
+        static (CreateClientRequest?, ManagementError?, string?) Invalid(string detail) => (null, ManagementError.InvalidRequest, detail);
 
         string TooLarge() => $"The request body is larger than {_maxRequestBodySize.ToString(CultureInfo.InvariantCulture)} bytes.";
     }
@@ -245,32 +304,29 @@ internal sealed class TokenManagementEndpoints
         return false;
     }
 
-    private static Task MissingPermissionAsync(HttpContext context, string permission) =>
-        ProblemAsync(context, StatusCodes.Status403Forbidden, "Permission required", $"The caller lacks the permission '{permission}'.");
-
     private static Task FailureAsync(HttpContext context, ManagementResult result) => result.Status switch
     {
         ManagementStatus.PermissionDenied => result.MissingPermission is { } permission
-            ? MissingPermissionAsync(context, permission)
-            : ProblemAsync(context, StatusCodes.Status403Forbidden, "Permission required", result.Message ?? "The caller may not do this."),
-        ManagementStatus.EscalationDenied => ProblemAsync(context, StatusCodes.Status403Forbidden, "Privilege escalation refused",
+            ? ProblemAsync(context, ManagementError.PermissionRequired, $"The caller lacks the permission '{permission}'.")
+            : ProblemAsync(context, ManagementError.Refused, result.Message ?? "The caller may not do this."),
+        ManagementStatus.EscalationDenied => ProblemAsync(context, ManagementError.EscalationRefused,
             $"The role grants the permission '{result.MissingPermission}', which the caller does not hold on every resource the role covers; a token cannot have more than its creator."),
-        ManagementStatus.NotFound => ProblemAsync(context, StatusCodes.Status404NotFound, "Not found", result.Message ?? "No such token."),
-        ManagementStatus.RoleNotFound => ProblemAsync(context, StatusCodes.Status400BadRequest, "Unknown role", result.Message ?? "No such role."),
-        ManagementStatus.LockoutPrevented => ProblemAsync(context, StatusCodes.Status409Conflict, "Deletion refused", result.Message ?? "The deletion policy refused."),
-        _ => ProblemAsync(context, StatusCodes.Status400BadRequest, "Invalid request", result.Message ?? "The request is not valid."),
+        ManagementStatus.NotFound => ProblemAsync(context, ManagementError.TokenNotFound, result.Message ?? "No such token."),
+        ManagementStatus.RoleNotFound => ProblemAsync(context, ManagementError.UnknownRole, result.Message ?? "No such role."),
+        ManagementStatus.LockoutPrevented => ProblemAsync(context, ManagementError.DeletionRefused, result.Message ?? "The deletion policy refused."),
+        _ => ProblemAsync(context, ManagementError.InvalidRequest, result.Message ?? "The request is not valid."),
     };
 
     private static ILogger Logger(HttpContext context) =>
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("TokenSdk.AspNetCore.Management");
 
-    private static async Task ProblemAsync(HttpContext context, int statusCode, string title, string detail)
+    private static async Task ProblemAsync(HttpContext context, ManagementError error, string detail)
     {
         ILogger logger = Logger(context);
         // The route pattern, not the path: a token pasted where a client id belongs must not reach the log.
         string route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unknown route)";
-        Log.ManagementRequestRejected(logger, context.Request.Method, route, statusCode, detail);
-        await Results.Problem(detail: detail, statusCode: statusCode, title: title).ExecuteAsync(context).ConfigureAwait(false);
+        Log.ManagementRequestRejected(logger, context.Request.Method, route, error.Status, detail);
+        await ManagementProblem.WriteAsync(context, error, detail).ConfigureAwait(false);
     }
 
     private static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)

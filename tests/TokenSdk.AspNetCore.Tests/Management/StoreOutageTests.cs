@@ -64,6 +64,7 @@ public sealed class StoreOutageTests
             using JsonDocument problem = JsonDocument.Parse(await unavailable.Content.ReadAsStringAsync(Ct));
             Assert.Equal(503, problem.RootElement.GetProperty("status").GetInt32());
             Assert.Equal("Token store unavailable", problem.RootElement.GetProperty("title").GetString());
+            Assert.Equal(50300, Assert.Single(problem.RootElement.GetProperty("errors").EnumerateArray()).GetProperty("ID").GetInt32());
             Assert.DoesNotContain(disk.Path, problem.RootElement.GetRawText(), StringComparison.Ordinal);
             Assert.NotNull(unavailable.Headers.RetryAfter);
         }

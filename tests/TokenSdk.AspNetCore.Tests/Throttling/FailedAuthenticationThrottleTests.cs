@@ -20,6 +20,22 @@ public sealed class FailedAuthenticationThrottleTests
     private const string AddressB = "198.51.100.20";
 
     [Fact]
+    public async Task Authenticate_ThrottledOnManagementRoute_Answers429WithErrorsMember()
+    {
+        await using TestApp app = await StartAsync(permitLimit: 1);
+        HttpStatusCode failure = await StatusAsync(app, AddressA, "bad-1");
+        using HttpRequestMessage request = TestApp.Request(HttpMethod.Get, "/v2/currentOrg");
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer bad-2");
+        request.From(AddressA);
+
+        using HttpResponseMessage throttled = await app.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, failure);
+        await AstraHttp.AssertErrorAsync(throttled, HttpStatusCode.TooManyRequests, 42900);
+        Assert.NotNull(throttled.Headers.RetryAfter);
+    }
+
+    [Fact]
     public async Task Authenticate_AfterPermitLimitFailures_Answers429WithRetryAfter()
     {
         await using TestApp app = await StartAsync(permitLimit: 3);

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Http;
+
+namespace TokenSdk.AspNetCore.Management;
+
+/// <summary>
+/// One kind of error of the management API: its HTTP status, its ProblemDetails title and the stable numeric id sent
+/// in the Astra-style <c>errors[].ID</c> member. The ids are part of the contract (docs/management.md lists them):
+/// never renumber one, only add.
+/// </summary>
+/// <param name="Id">The stable numeric id: the status code times 100, plus a number within that status.</param>
+/// <param name="Status">The HTTP status code.</param>
+/// <param name="Title">The ProblemDetails title.</param>
+internal sealed record ManagementError(int Id, int Status, string Title)
+{
+    /// <summary>The body, a field, or a query parameter is not valid.</summary>
+    public static readonly ManagementError InvalidRequest = new(40000, StatusCodes.Status400BadRequest, "Invalid request");
+
+    /// <summary>The role asked for in a create request is not in the catalog.</summary>
+    public static readonly ManagementError UnknownRole = new(40001, StatusCodes.Status400BadRequest, "Unknown role");
+
+    /// <summary>A create request names more than one role; one role per token is supported for now.</summary>
+    public static readonly ManagementError SeveralRoles = new(40002, StatusCodes.Status400BadRequest, "One role per token");
+
+    /// <summary>No valid credential was presented.</summary>
+    public static readonly ManagementError AuthenticationRequired = new(40100, StatusCodes.Status401Unauthorized, "Authentication required");
+
+    /// <summary>The caller lacks the permission the operation needs.</summary>
+    public static readonly ManagementError PermissionRequired = new(40300, StatusCodes.Status403Forbidden, "Permission required");
+
+    /// <summary>The role would grant more than the caller holds.</summary>
+    public static readonly ManagementError EscalationRefused = new(40301, StatusCodes.Status403Forbidden, "Privilege escalation refused");
+
+    /// <summary>The caller may not do this for another reason (for example, an <c>orgId</c> that is not its own).</summary>
+    public static readonly ManagementError Refused = new(40302, StatusCodes.Status403Forbidden, "Operation refused");
+
+    /// <summary>No such token in the caller's organization.</summary>
+    public static readonly ManagementError TokenNotFound = new(40400, StatusCodes.Status404NotFound, "Not found");
+
+    /// <summary>No role has that id or name.</summary>
+    public static readonly ManagementError RoleNotFound = new(40401, StatusCodes.Status404NotFound, "Role not found");
+
+    /// <summary>The deletion policy refused (the organization's last token that can manage tokens).</summary>
+    public static readonly ManagementError DeletionRefused = new(40900, StatusCodes.Status409Conflict, "Deletion refused");
+
+    /// <summary>Too many failed authentications from this client.</summary>
+    public static readonly ManagementError TooManyFailures = new(42900, StatusCodes.Status429TooManyRequests, "Too many failed authentications");
+
+    /// <summary>The token store cannot be used right now.</summary>
+    public static readonly ManagementError StoreUnavailable = new(50300, StatusCodes.Status503ServiceUnavailable, "Token store unavailable");
+}
