@@ -11,14 +11,17 @@ namespace TokenSdk.AspNetCore.Tests.Management;
 
 /// <summary>
 /// The call sequences of three real Astra clients (the Terraform provider, the Astra CLI, the Java SDK), replayed as
-/// HTTP conversations with their headers, asserting every field each client reads.
+/// HTTP conversations with their headers, asserting every field each client reads: in process (TestServer) and over
+/// real Kestrel on the loopback (a real HTTP/1.1 connection, as the clients make).
 /// </summary>
 public sealed class AstraClientConversationTests
 {
-    [Fact]
-    public async Task TerraformProvider_TokenResourceLifecycle_Succeeds()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TerraformProvider_TokenResourceLifecycle_Succeeds(bool kestrel)
     {
-        await using TestApp app = await TestApp.StartAsync();
+        await using TestApp app = await TestApp.StartAsync(kestrel: kestrel);
         GeneratedToken admin = await app.GenerateAsync(DefaultRoles.OrganizationAdministrator);
         string[] roleIds = ["read-only-user"];
 
@@ -75,10 +78,12 @@ public sealed class AstraClientConversationTests
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
-    [Fact]
-    public async Task AstraCli_CreateListDeleteWithRoleByName_SucceedsWithAstraTokens()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AstraCli_CreateListDeleteWithRoleByName_SucceedsWithAstraTokens(bool kestrel)
     {
-        await using TestApp app = await TestApp.StartAsync(configureServices: s => s.Configure<TokenSdkOptions>(o => o.GenerationFormat = TokenFormatKind.Astra));
+        await using TestApp app = await TestApp.StartAsync(kestrel: kestrel, configureServices: s => s.Configure<TokenSdkOptions>(o => o.GenerationFormat = TokenFormatKind.Astra));
         GeneratedToken admin = await app.GenerateAsync(DefaultRoles.OrganizationAdministrator);
         // The CLI refuses to run with a token of another shape.
         AssertCliAcceptsToken(admin.Token);
@@ -120,10 +125,12 @@ public sealed class AstraClientConversationTests
         Assert.DoesNotContain(remaining.RootElement.GetProperty("clients").EnumerateArray(), c => c.GetProperty("clientId").GetString() == clientId);
     }
 
-    [Fact]
-    public async Task JavaSdk_JsonHeadersOnEveryCall_EveryStatusBelow300()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task JavaSdk_JsonHeadersOnEveryCall_EveryStatusBelow300(bool kestrel)
     {
-        await using TestApp app = await TestApp.StartAsync();
+        await using TestApp app = await TestApp.StartAsync(kestrel: kestrel);
         GeneratedToken admin = await app.GenerateAsync(DefaultRoles.OrganizationAdministrator);
 
         using HttpResponseMessage roles = await app.SendAsync(Java(HttpMethod.Get, "/v2/organizations/roles", admin.Token));
@@ -137,10 +144,12 @@ public sealed class AstraClientConversationTests
         Assert.All([roles, created, listed], r => Assert.Equal("application/json", r.Content.Headers.ContentType?.MediaType));
     }
 
-    [Fact]
-    public async Task Curl_DocumentedExampleWithoutContentType_Returns200()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Curl_DocumentedExampleWithoutContentType_Returns200(bool kestrel)
     {
-        await using TestApp app = await TestApp.StartAsync();
+        await using TestApp app = await TestApp.StartAsync(kestrel: kestrel);
         GeneratedToken admin = await app.GenerateAsync(DefaultRoles.OrganizationAdministrator);
         // curl --data sends application/x-www-form-urlencoded unless told otherwise; some examples send no type at all.
         using HttpResponseMessage formType = await app.SendAsync(AstraHttp.Post("/v2/clientIdSecrets", admin.Token, """{"roles":["read-only-user"]}""", "application/x-www-form-urlencoded"));
