@@ -6,6 +6,7 @@
 //   TOKENSDK_STORE           the store directory (default: <local app data>/TokenSdk.Samples.WebApi/store)
 //   TOKENSDK_POSTGRES        a PostgreSQL connection string: use the PostgreSQL store instead (SampleStore)
 //   TOKENSDK_POSTGRES_SCHEMA its schema (default: tokensdk); TOKENSDK_POSTGRES_CREATE_SCHEMA=1 creates it at start
+//   TokenSdk__*              the TokenSdk options (configuration section "TokenSdk"), e.g. TokenSdk__GenerationFormat=Astra
 //   TOKENSDK_BOOTSTRAP_FILE  where the first token's details go (default: bootstrap-token.json in the store directory,
 //                            or in <local app data>/TokenSdk.Samples.WebApi/bootstrap with PostgreSQL)
 using Microsoft.AspNetCore.Authorization;
@@ -31,7 +32,10 @@ string bootstrapFile = Environment.GetEnvironmentVariable("TOKENSDK_BOOTSTRAP_FI
     : store.DefaultBootstrapFile;
 
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
-store.AddTo(builder.Services.AddTokenSdk());
+// The TokenSdk options from configuration: appsettings.json's "TokenSdk" section or environment variables such as
+// TokenSdk__GenerationFormat=Astra (tokens Astra clients accept) or TokenSdk__TokenPrefix=acme. Invalid values stop
+// the server with one line naming the setting.
+store.AddTo(builder.Services.AddTokenSdk(options => builder.Configuration.GetSection("TokenSdk").Bind(options)));
 builder.Services.AddAuthentication().AddApplicationTokens(options => options.AcceptBasic = true);
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy("schema-admin", policy => policy.RequirePermission(Permissions.DbKeyspaceCreate));

@@ -81,6 +81,15 @@ public sealed class ProgramProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Main_InvalidTokenSdkConfiguration_ExitsWithCode1NamingTheSetting()
+    {
+        // The sample binds the "TokenSdk" configuration section: an invalid prefix from the environment stops it cleanly.
+        SampleResult result = await SampleProcess.RunAsync(StoreDirectory, new Dictionary<string, string> { ["TokenSdk__TokenPrefix"] = "Bad_Prefix" });
+
+        AssertCleanFailure(result, "TokenSdk:TokenPrefix");
+    }
+
+    [Fact]
     public async Task Main_StoreLockUnusable_ExitsWithCode1AndTheStoreMessage()
     {
         // Stops root as well as anyone: the lock file cannot be opened when a directory is in its place.

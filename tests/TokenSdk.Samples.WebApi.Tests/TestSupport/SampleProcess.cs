@@ -28,7 +28,8 @@ internal static class SampleProcess
 
     /// <summary>Runs the sample with <c>TOKENSDK_STORE</c> set to <paramref name="store"/>.</summary>
     /// <param name="store">The store directory.</param>
-    public static async Task<SampleResult> RunAsync(string store)
+    /// <param name="environment">More environment variables, e.g. configuration (<c>TokenSdk__TokenPrefix</c>).</param>
+    public static async Task<SampleResult> RunAsync(string store, IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo(DotnetHost())
         {
@@ -47,6 +48,10 @@ internal static class SampleProcess
         startInfo.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         startInfo.Environment["TOKENSDK_STORE"] = store;
         startInfo.Environment.Remove("TOKENSDK_BOOTSTRAP_FILE");
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
 
         using Process process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {SampleName}.");
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
