@@ -124,9 +124,24 @@ internal sealed class ChangeFeed : IAsyncDisposable
         await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            long sequence = reader.GetInt64(0);
-            short kind = reader.GetInt16(1);
-            StoredToken token = TokenRows.Read(reader, 2, out bool deleted);
+            long prunedThrough = reader.GetInt64(0);
+            if (prunedThrough > Interlocked.Read(ref _lastSequence))
+            {
+                // Changes this node had not read were pruned: the feed cannot bring them any more; the tokens can.
+                await reader.DisposeAsync().ConfigureAwait(false);
+                Log.ReplicaReloading(_store.Logger, _store.Description, LastSequence, prunedThrough);
+                await LoadAsync(cancellationToken).ConfigureAwait(false);
+                return 0;
+            }
+
+            if (reader.IsDBNull(1))
+            {
+                break;
+            }
+
+            long sequence = reader.GetInt64(1);
+            short kind = reader.GetInt16(2);
+            StoredToken token = TokenRows.Read(reader, 3, out bool deleted);
             InMemoryTokenStore replica = _store.Replica;
 
             // The row is the token as it is now: an add whose token was deleted since is applied as the deletion, so a

@@ -21,7 +21,7 @@ namespace TokenSdk.PostgreSql;
 public static class PostgreSqlSchema
 {
     /// <summary>The schema version this TokenSdk writes and reads.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     /// <summary>
     /// Brings the schema to <see cref="CurrentVersion"/>: creates it when missing, applies the migrations it lacks, each
@@ -70,6 +70,44 @@ public static class PostgreSqlSchema
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return before;
+    }
+
+    /// <summary>
+    /// Removes change-feed rows older than <paramref name="olderThan"/>, so the feed does not grow without end, and
+    /// records the last sequence number removed: a node that had not read that far (down longer than
+    /// <paramref name="olderThan"/>) reloads its replica from the tokens instead. Run it from a maintenance job
+    /// (<c>tokensdk db prune --older-than 30d</c>) with a role that may delete from <c>changes</c>.
+    /// </summary>
+    /// <param name="dataSource">A data source whose role may delete from <c>changes</c> and update <c>feed_state</c>.</param>
+    /// <param name="schema">The schema name.</param>
+    /// <param name="olderThan">How old a change must be to go; at least one hour.</param>
+    /// <param name="cancellationToken">Cancels the pruning.</param>
+    /// <returns>The number of change rows removed.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="olderThan"/> is under one hour.</exception>
+    /// <exception cref="TokenStoreException">The database cannot be reached or refused, or the schema is not current.</exception>
+    public static async Task<long> PruneChangesAsync(
+        NpgsqlDataSource dataSource, string schema, TimeSpan olderThan, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentOutOfRangeException.ThrowIfLessThan(olderThan, TimeSpan.FromHours(1));
+        var sql = new StoreSql(ValidSchema(schema));
+        try
+        {
+            await using NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            int version = await ReadVersionAsync(connection, null, sql, cancellationToken).ConfigureAwait(false);
+            if (version != CurrentVersion)
+            {
+                throw new TokenStoreException($"The TokenSdk schema '{sql.Schema}' is at version {version}, not {CurrentVersion}: run 'tokensdk db migrate' first.");
+            }
+
+            await using NpgsqlCommand prune = new(sql.Prune, connection);
+            prune.Parameters.AddWithValue("older_than", olderThan);
+            return (long)(await prune.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new TokenStoreException($"Pruning the change feed of the TokenSdk schema '{sql.Schema}' failed: {PostgreSqlTokenStore.Explain(ex)}", ex);
+        }
     }
 
     /// <summary>Reads the schema's version.</summary>

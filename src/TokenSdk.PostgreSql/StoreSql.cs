@@ -76,12 +76,27 @@ internal sealed class StoreSql
             change AS (INSERT INTO {s}.changes (client_id, kind) SELECT client_id, 3 FROM updated RETURNING seq)
             SELECT (SELECT count(*) FROM live)::int, (SELECT seq FROM change), (SELECT pg_notify(@channel, seq::text) FROM change)
             """;
-        LastSequence = $"SELECT coalesce(max(seq), 0) FROM {s}.changes";
+        V2 = $"""
+            CREATE TABLE {s}.feed_state (id smallint PRIMARY KEY CHECK (id = 1), pruned_through bigint NOT NULL);
+            INSERT INTO {s}.feed_state (id, pruned_through) VALUES (1, 0);
+            COMMENT ON TABLE {s}.feed_state IS 'pruned_through: the last change sequence number pruned from changes; a node behind it reloads.';
+            """;
+        Prune = $"""
+            WITH pruned AS (DELETE FROM {s}.changes WHERE changed_at < now() - @older_than RETURNING seq)
+            UPDATE {s}.feed_state SET pruned_through = greatest(pruned_through, coalesce((SELECT max(seq) FROM pruned), 0))
+            RETURNING (SELECT count(*) FROM pruned)
+            """;
+        // The feed position of a replica loaded now: the last change, or the last one pruned if that is later.
+        LastSequence = $"SELECT greatest(coalesce((SELECT max(seq) FROM {s}.changes), 0), (SELECT pruned_through FROM {s}.feed_state))";
         LoadLive = $"SELECT {TokenColumns} FROM {s}.tokens t WHERE t.deleted_at IS NULL";
+        // One statement, so one snapshot: the pruning watermark and the changes after the node's position agree.
         ChangesAfter = $"""
-            SELECT c.seq, c.kind, {TokenColumns}
-            FROM {s}.changes c JOIN {s}.tokens t ON t.client_id = c.client_id
-            WHERE c.seq > @after ORDER BY c.seq LIMIT @limit
+            SELECT f.pruned_through, c.*
+            FROM {s}.feed_state f LEFT JOIN LATERAL (
+                SELECT c.seq, c.kind, {TokenColumns}
+                FROM {s}.changes c JOIN {s}.tokens t ON t.client_id = c.client_id
+                WHERE c.seq > @after ORDER BY c.seq LIMIT @limit) c ON true
+            ORDER BY c.seq
             """;
         Listen = $"LISTEN \"{Channel}\"";
         Probe = $"SELECT 1 FROM {s}.tokens LIMIT 1";
@@ -110,6 +125,8 @@ internal sealed class StoreSql
 
     public string SetExpiry { get; }
 
+    public string Prune { get; }
+
     public string LastSequence { get; }
 
     public string LoadLive { get; }
@@ -122,10 +139,13 @@ internal sealed class StoreSql
 
     private string V1 { get; }
 
+    private string V2 { get; }
+
     /// <summary>The script that brings the schema from <paramref name="version"/> - 1 to <paramref name="version"/>.</summary>
     public string Migration(int version) => version switch
     {
         1 => V1,
+        2 => V2,
         _ => throw new ArgumentOutOfRangeException(nameof(version), version, "No such migration."),
     };
 }

@@ -33,6 +33,20 @@ internal static class DbCommands
             "1 when it is missing, older (run 'tokensdk db migrate') or newer (upgrade tokensdk).");
         CommandRunner.SetAction(status, environment, (parse, context, ct) => StatusAsync(context, parse.GetValue(schema), ct));
 
+        var olderThan = new Option<string>("--older-than")
+        {
+            Description = "How old a change must be to go: 30d, 12h, 1d12h (at least 1h).",
+            HelpName = "DURATION",
+            Required = true,
+        };
+        var prune = new Command("prune",
+            "Remove change-feed rows older than --older-than. Nodes that were down for longer reload their replica instead of " +
+            "following the feed. Needs a role that may delete from the feed.")
+        {
+            olderThan,
+        };
+        CommandRunner.SetAction(prune, environment, (parse, context, ct) => PruneAsync(context, parse.GetValue(schema), parse.GetRequiredValue(olderThan), ct));
+
         return new Command("db",
             $"The PostgreSQL store's schema, on the database of the {PostgreSqlTarget.ConnectionVariable} environment variable (a connection string, " +
             "never given on the command line).")
@@ -40,6 +54,7 @@ internal static class DbCommands
             schema,
             migrate,
             status,
+            prune,
         };
     }
 
@@ -51,6 +66,20 @@ internal static class DbCommands
         context.Out.WriteLine(before == PostgreSqlSchema.CurrentVersion
             ? $"Schema '{target.Schema}' is already at version {PostgreSqlSchema.CurrentVersion}."
             : $"Schema '{target.Schema}' migrated from version {before} to {PostgreSqlSchema.CurrentVersion}.");
+        return ExitCodes.Success;
+    }
+
+    private static async Task<int> PruneAsync(CliContext context, string? schema, string olderThan, CancellationToken cancellationToken)
+    {
+        if (!DurationParser.TryParse(olderThan, out TimeSpan age) || age < TimeSpan.FromHours(1))
+        {
+            throw new CliException(ExitCodes.Usage, "--older-than must be a duration of at least 1h, such as 30d or 12h.");
+        }
+
+        PostgreSqlTarget target = Resolve(context, schema);
+        await using NpgsqlDataSource dataSource = target.CreateDataSource();
+        long removed = await PostgreSqlSchema.PruneChangesAsync(dataSource, target.Schema, age, cancellationToken).ConfigureAwait(false);
+        context.Out.WriteLine($"Removed {removed} change-feed rows older than {olderThan} from schema '{target.Schema}'.");
         return ExitCodes.Success;
     }
 

@@ -32,6 +32,10 @@ internal static partial class Log
         Message = "Cannot reach the PostgreSQL token store ({Database}) yet: {Problem} Retrying in {Delay}.")]
     public static partial void StartupRetry(ILogger logger, string database, TimeSpan delay, string problem);
 
+    [LoggerMessage(EventId = 4008, EventName = "ReplicaReloading", Level = LogLevel.Warning,
+        Message = "The change feed of the PostgreSQL token store ({Database}) was pruned past this node's position ({Position} < {PrunedThrough}): reloading the replica from the tokens.")]
+    public static partial void ReplicaReloading(ILogger logger, string database, long position, long prunedThrough);
+
     [LoggerMessage(EventId = 4007, EventName = "SchemaMigrated", Level = LogLevel.Information,
         Message = "Migrated the TokenSdk schema of the PostgreSQL token store ({Database}) from version {Before} to {After}.")]
     public static partial void SchemaMigrated(ILogger logger, string database, int before, int after);

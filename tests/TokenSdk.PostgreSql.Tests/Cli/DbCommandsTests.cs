@@ -9,8 +9,10 @@ namespace TokenSdk.PostgreSql.Tests.Cli;
 [Trait("Category", "Slow")]
 public sealed class DbCommandsTests(PostgreSqlServer server)
 {
+    private const int Current = PostgreSqlSchema.CurrentVersion;
+
     [Fact]
-    public async Task Migrate_FreshDatabase_MigratesFrom0To1ThenIsAlreadyCurrent()
+    public async Task Migrate_FreshDatabase_MigratesFrom0ToCurrentThenIsAlreadyCurrent()
     {
         string connectionString = await FreshDatabaseAsync();
 
@@ -18,10 +20,10 @@ public sealed class DbCommandsTests(PostgreSqlServer server)
         CliResult second = await RunAsync(connectionString, "db", "migrate");
 
         Assert.True(first.ExitCode == 0, first.ToString());
-        Assert.Equal("Schema 'tokensdk' migrated from version 0 to 1.", first.StandardOutput.TrimEnd());
+        Assert.Equal($"Schema 'tokensdk' migrated from version 0 to {Current}.", first.StandardOutput.TrimEnd());
         Assert.True(second.ExitCode == 0, second.ToString());
-        Assert.Equal("Schema 'tokensdk' is already at version 1.", second.StandardOutput.TrimEnd());
-        Assert.Equal(1, await Sql.QueryAsync<int>(connectionString, "SELECT max(version) FROM tokensdk.schema_version"));
+        Assert.Equal($"Schema 'tokensdk' is already at version {Current}.", second.StandardOutput.TrimEnd());
+        Assert.Equal(Current, await Sql.QueryAsync<int>(connectionString, "SELECT max(version) FROM tokensdk.schema_version"));
     }
 
     [Fact]
@@ -34,9 +36,9 @@ public sealed class DbCommandsTests(PostgreSqlServer server)
         CliResult current = await RunAsync(connectionString, "db", "status");
 
         Assert.Equal(1, missing.ExitCode);
-        Assert.Equal("Schema 'tokensdk' does not exist (version 0); this tokensdk needs version 1: run 'tokensdk db migrate'.", missing.StandardOutput.TrimEnd());
+        Assert.Equal($"Schema 'tokensdk' does not exist (version 0); this tokensdk needs version {Current}: run 'tokensdk db migrate'.", missing.StandardOutput.TrimEnd());
         Assert.True(current.ExitCode == 0, current.ToString());
-        Assert.Equal("Schema 'tokensdk' is at version 1: current.", current.StandardOutput.TrimEnd());
+        Assert.Equal($"Schema 'tokensdk' is at version {Current}: current.", current.StandardOutput.TrimEnd());
     }
 
     [Fact]
@@ -44,15 +46,15 @@ public sealed class DbCommandsTests(PostgreSqlServer server)
     {
         string connectionString = await FreshDatabaseAsync();
         await RunAsync(connectionString, "db", "migrate");
-        await Sql.ExecuteAsync(connectionString, "INSERT INTO tokensdk.schema_version (version) VALUES (2)");
+        await Sql.ExecuteAsync(connectionString, $"INSERT INTO tokensdk.schema_version (version) VALUES ({Current + 1})");
 
         CliResult status = await RunAsync(connectionString, "db", "status");
         CliResult migrate = await RunAsync(connectionString, "db", "migrate");
 
         Assert.Equal(1, status.ExitCode);
-        Assert.Equal("Schema 'tokensdk' is at version 2, newer than this tokensdk knows (1): upgrade tokensdk.", status.StandardOutput.TrimEnd());
+        Assert.Equal($"Schema 'tokensdk' is at version {Current + 1}, newer than this tokensdk knows ({Current}): upgrade tokensdk.", status.StandardOutput.TrimEnd());
         Assert.Equal(3, migrate.ExitCode);
-        Assert.Contains("version 2, newer than this TokenSdk knows (1)", migrate.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"version {Current + 1}, newer than this TokenSdk knows ({Current})", migrate.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -64,8 +66,8 @@ public sealed class DbCommandsTests(PostgreSqlServer server)
         CliResult variable = await RunAsync(connectionString, [("TOKENSDK_STORE", "postgres:tenant_b")], "db", "migrate");
         CliResult schemaVariable = await RunAsync(connectionString, [("TOKENSDK_POSTGRES_SCHEMA", "tenant_c")], "db", "status");
 
-        Assert.Equal("Schema 'tenant_a' migrated from version 0 to 1.", option.StandardOutput.TrimEnd());
-        Assert.Equal("Schema 'tenant_b' migrated from version 0 to 1.", variable.StandardOutput.TrimEnd());
+        Assert.Equal($"Schema 'tenant_a' migrated from version 0 to {Current}.", option.StandardOutput.TrimEnd());
+        Assert.Equal($"Schema 'tenant_b' migrated from version 0 to {Current}.", variable.StandardOutput.TrimEnd());
         Assert.StartsWith("Schema 'tenant_c' does not exist", schemaVariable.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(0, await Sql.QueryAsync<long>(connectionString, "SELECT count(*) FROM pg_namespace WHERE nspname = 'tokensdk'"));
     }
@@ -111,6 +113,24 @@ public sealed class DbCommandsTests(PostgreSqlServer server)
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("PostgreSqlTokenStoreOptions.Schema must be", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Prune_OldChanges_RemovesThemAndSaysHowMany()
+    {
+        string connectionString = await FreshDatabaseAsync();
+        await RunAsync(connectionString, "db", "migrate");
+        await RunAsync(connectionString, "tokens", "create", "--role", "read-only-user", "--store", "postgres", "--output", "json");
+        await Sql.ExecuteAsync(connectionString, "UPDATE tokensdk.changes SET changed_at = now() - interval '40 days'");
+
+        CliResult pruned = await RunAsync(connectionString, "db", "prune", "--older-than", "30d");
+        CliResult tooShort = await RunAsync(connectionString, "db", "prune", "--older-than", "10m");
+
+        Assert.True(pruned.ExitCode == 0, pruned.ToString());
+        Assert.Equal("Removed 1 change-feed rows older than 30d from schema 'tokensdk'.", pruned.StandardOutput.TrimEnd());
+        Assert.Equal(0L, await Sql.QueryAsync<long>(connectionString, "SELECT count(*) FROM tokensdk.changes"));
+        Assert.Equal(2, tooShort.ExitCode);
+        Assert.Contains("--older-than must be a duration of at least 1h", tooShort.StandardError, StringComparison.Ordinal);
     }
 
     private async Task<string> FreshDatabaseAsync() => TestPassword.AddTo(await server.CreateDatabaseAsync());

@@ -218,6 +218,71 @@ public sealed class PostgreSqlTokenStoreTests(PostgreSqlDatabase database) : ICl
     }
 
     [Fact]
+    public async Task OpenAsync_SchemaAtAnOlderVersion_ThrowsAskingForTheMigrationThenOpensAfterIt()
+    {
+        // Arrange: a schema left at version 1 by an earlier TokenSdk, with a token in it.
+        string schema = Nodes.NewSchema();
+        var sql = new StoreSql(schema);
+        await Sql.ExecuteAsync(database.ConnectionString, sql.CreateVersionTable + ";" + sql.Migration(1) + $";INSERT INTO {schema}.schema_version (version) VALUES (1)");
+        IssuedToken token = NewToken();
+        await Sql.ExecuteAsync(database.ConnectionString, $"""
+            INSERT INTO {schema}.tokens (client_id, organization_id, role_id, verifier, created_at, created_offset_minutes)
+            VALUES ('{token.Record.ClientId}', 'acme', '{token.Record.RoleId}', '{token.Record.Verifier.Encode()}', now(), 0)
+            """);
+        await using NpgsqlDataSource source = NpgsqlDataSource.Create(database.ConnectionString);
+
+        // Act
+        TokenStoreException older = await Assert.ThrowsAsync<TokenStoreException>(() => OpenAsync(schema, createSchema: false));
+        int before = await PostgreSqlSchema.MigrateAsync(source, schema, Ct);
+        PostgreSqlTokenStore upgraded = await OpenAsync(schema, createSchema: false);
+
+        // Assert
+        Assert.Contains($"is at version 1; this TokenSdk needs version {PostgreSqlSchema.CurrentVersion}", older.Message, StringComparison.Ordinal);
+        Assert.Contains("tokensdk db migrate", older.Message, StringComparison.Ordinal);
+        Assert.Equal(1, before);
+        Assert.True(upgraded.Has(token.Record.ClientId));
+    }
+
+    [Fact]
+    public async Task PruneChangesAsync_NodeBehindThePrunedChanges_ReloadsAndRejectsTheDeletedToken()
+    {
+        // Arrange: node B stops following (disposed) while tokens are deleted; the feed is then pruned past its position.
+        string schema = Nodes.NewSchema();
+        PostgreSqlTokenStore a = await OpenAsync(schema);
+        IssuedToken kept = NewToken();
+        IssuedToken deleted = NewToken();
+        Assert.True(await a.TryAddAsync(kept.Record, Ct));
+        Assert.True(await a.TryAddAsync(deleted.Record, Ct));
+        PostgreSqlTokenStore b = await OpenAsync(schema, createSchema: false, o =>
+        {
+            o.Listen = false;
+            o.RefreshInterval = TimeSpan.FromMinutes(10);
+        });
+        Assert.True(b.Has(deleted.Record.ClientId));
+        long positionOfB = b.LastSequence;
+        InMemoryTokenStore replicaBefore = b.Replica;
+        await using NpgsqlDataSource source = NpgsqlDataSource.Create(database.ConnectionString);
+
+        Assert.True(await a.DeleteAsync(deleted.Record.ClientId, Ct));
+        await Sql.ExecuteAsync(database.ConnectionString, $"UPDATE {schema}.changes SET changed_at = now() - interval '2 days'");
+        long removed = await PostgreSqlSchema.PruneChangesAsync(source, schema, TimeSpan.FromDays(1), Ct);
+
+        // Act: B reads the feed again; the deletion it never read is gone from the feed.
+        await b.RefreshAsync(Ct);
+
+        // Assert
+        Assert.Equal(3, removed);
+        Assert.NotSame(replicaBefore, b.Replica);
+        Assert.True(b.LastSequence > positionOfB);
+        Assert.False(b.Has(deleted.Record.ClientId), "A node behind the pruned feed kept a deleted token.");
+        Assert.True(b.Has(kept.Record.ClientId));
+        PostgreSqlTokenStore joined = await OpenAsync(schema, createSchema: false);
+        await joined.RefreshAsync(Ct);
+        Assert.Equal(1, joined.Count);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => PostgreSqlSchema.PruneChangesAsync(source, schema, TimeSpan.FromMinutes(5), Ct));
+    }
+
+    [Fact]
     public async Task MigrateAsync_RunTwiceAndConcurrently_IsIdempotentAndRecordsTheVersion()
     {
         string schema = Nodes.NewSchema();
@@ -301,7 +366,7 @@ public sealed class PostgreSqlTokenStoreTests(PostgreSqlDatabase database) : ICl
             GRANT SELECT, INSERT, UPDATE ON {schema}.tokens TO {role};
             GRANT SELECT, INSERT ON {schema}.changes TO {role};
             GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role};
-            GRANT SELECT ON {schema}.schema_version TO {role};
+            GRANT SELECT ON {schema}.schema_version, {schema}.feed_state TO {role};
             """);
         string asApp = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = role }.ConnectionString;
         PostgreSqlTokenStore a = await Nodes.OpenAsync(asApp, schema, createSchema: false);
