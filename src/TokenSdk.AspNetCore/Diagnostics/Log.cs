@@ -21,7 +21,8 @@ internal static partial class Log
         Message = "{Count} application token authentications failed in the last {Interval} (scheme {Scheme}): {CountsByStatus}.")]
     public static partial void AuthenticationFailureSummary(ILogger logger, long count, TimeSpan interval, string scheme, string countsByStatus);
 
-    [LoggerMessage(EventId = 5101, EventName = "ManagementRequestRejected", Level = LogLevel.Information,
+    // Debug: any caller can have requests rejected at will; refusals that matter are audited by the manager (2002).
+    [LoggerMessage(EventId = 5101, EventName = "ManagementRequestRejected", Level = LogLevel.Debug,
         Message = "Token management request {Method} {Route} rejected with {StatusCode}: {Reason}")]
     public static partial void ManagementRequestRejected(ILogger logger, string method, string route, int statusCode, string reason);
 

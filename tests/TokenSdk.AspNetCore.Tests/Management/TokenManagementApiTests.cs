@@ -192,6 +192,27 @@ public sealed class TokenManagementApiTests
         Assert.Contains(app.Logs.GetSnapshot(), r => r.Id.Name == "AuditDenied" && r.Message.Contains("generate", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Management_ManyRejectedRequests_WriteNoInformationLinePerRequest()
+    {
+        await using TestApp app = await TestApp.StartAsync();
+        GeneratedToken readOnly = await app.GenerateAsync(DefaultRoles.ReadOnlyUser);
+        GeneratedToken admin = await app.GenerateAsync(DefaultRoles.OrganizationAdministrator);
+        int before = app.Logs.GetSnapshot().Count(r => r.Level >= Microsoft.Extensions.Logging.LogLevel.Information && r.Category!.StartsWith("TokenSdk.AspNetCore", StringComparison.Ordinal));
+
+        for (int i = 0; i < 20; i++)
+        {
+            using HttpResponseMessage forbidden = await app.GetAsync("/v2/clientIdSecrets", readOnly.Token);
+            using HttpResponseMessage invalid = await app.SendAsync(Create(admin.Token, "{ not json"));
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+            Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        }
+
+        int after = app.Logs.GetSnapshot().Count(r => r.Level >= Microsoft.Extensions.Logging.LogLevel.Information && r.Category!.StartsWith("TokenSdk.AspNetCore", StringComparison.Ordinal));
+        Assert.Equal(before, after);
+        Assert.Equal(40, app.Logs.GetSnapshot().Count(r => r.Id.Name == "ManagementRequestRejected"));
+    }
+
     [Theory]
     [InlineData("POST", "/v2/clientIdSecrets", "generate")]
     [InlineData("GET", "/v2/clientIdSecrets", "list")]
