@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace TokenSdk.Cli.Tests.TestSupport;
 
@@ -20,7 +19,6 @@ internal sealed record CliResult(int ExitCode, string StandardOutput, string Sta
 internal static class CliProcess
 {
     private const string CliName = "TokenSdk.Cli";
-    private const string TestsName = "TokenSdk.Cli.Tests";
 
     private static readonly Lazy<string> s_cliPath = new(FindCli);
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
@@ -62,98 +60,33 @@ internal static class CliProcess
     private static async Task<CliResult> RunProcessAsync(
         string fileName, string[] arguments, string? stdin, string? store, string? workingDirectory, string? config = null)
     {
-        var startInfo = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            CreateNoWindow = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
+        ProcessStartInfo startInfo = BuiltProgram.For(fileName, arguments);
         if (workingDirectory is not null)
         {
             startInfo.WorkingDirectory = workingDirectory;
         }
 
-        foreach (string argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.Environment["DOTNET_NOLOGO"] = "1";
-        startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         startInfo.Environment["NO_COLOR"] = "1";
         startInfo.Environment.Remove("TOKENSDK_DEBUG");
-        if (config is null)
+        SetOrRemove(startInfo, "TOKENSDK_CONFIG", config);
+        SetOrRemove(startInfo, "TOKENSDK_STORE", store);
+        ProgramOutput output = await BuiltProgram.RunToEndAsync(startInfo, stdin, s_timeout);
+        return new CliResult(output.ExitCode, output.StandardOutput, output.StandardError);
+    }
+
+    private static void SetOrRemove(ProcessStartInfo startInfo, string name, string? value)
+    {
+        if (value is null)
         {
-            startInfo.Environment.Remove("TOKENSDK_CONFIG");
+            startInfo.Environment.Remove(name);
         }
         else
         {
-            startInfo.Environment["TOKENSDK_CONFIG"] = config;
+            startInfo.Environment[name] = value;
         }
-
-        if (store is null)
-        {
-            startInfo.Environment.Remove("TOKENSDK_STORE");
-        }
-        else
-        {
-            startInfo.Environment["TOKENSDK_STORE"] = store;
-        }
-
-        using Process process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {CliName}.");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-
-        using var timeout = new CancellationTokenSource(s_timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{CliName} {string.Join(' ', arguments)} did not end within {s_timeout}.");
-        }
-
-        return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 
-    private static string DotnetHost()
-    {
-        // Set by the dotnet CLI for the processes it starts (the test host among them): the same runtime as the tests.
-        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        return !string.IsNullOrEmpty(host) && File.Exists(host) ? host : "dotnet";
-    }
+    private static string DotnetHost() => BuiltProgram.DotnetHost;
 
-    private static string FindCli()
-    {
-        // tests/TokenSdk.Cli.Tests/bin/<Configuration>/<tfm>/ → src/TokenSdk.Cli/bin/<Configuration>/<tfm>/
-        string baseDirectory = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
-        string[] segments = baseDirectory.Split(Path.DirectorySeparatorChar);
-        int index = Array.LastIndexOf(segments, TestsName);
-        if (index < 1 || segments[index - 1] != "tests")
-        {
-            throw new InvalidOperationException($"Cannot find the tool: '{baseDirectory}' is not under tests/{TestsName}.");
-        }
-
-        segments[index - 1] = "src";
-        segments[index] = CliName;
-        string path = Path.Combine(string.Join(Path.DirectorySeparatorChar, segments), CliName + ".dll");
-        if (!File.Exists(path))
-        {
-            throw new InvalidOperationException($"The tool '{path}' does not exist; build src/{CliName} (the test project references it).");
-        }
-
-        return path;
-    }
+    private static string FindCli() => BuiltProgram.Find("src", CliName);
 }

@@ -12,7 +12,6 @@ namespace TokenSdk.PostgreSql.Tests.TestSupport;
 internal sealed partial class SampleNode : IAsyncDisposable
 {
     private const string SampleName = "TokenSdk.Samples.WebApi";
-    private const string TestsName = "TokenSdk.PostgreSql.Tests";
 
     private static readonly Lazy<string> s_samplePath = new(FindSample);
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
@@ -150,31 +149,9 @@ internal sealed partial class SampleNode : IAsyncDisposable
         }
     }
 
-    private static string DotnetHost()
-    {
-        // Set by the dotnet CLI for the processes it starts (the test host among them): the same runtime as the tests.
-        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        return !string.IsNullOrEmpty(host) && File.Exists(host) ? host : "dotnet";
-    }
+    private static string DotnetHost() => BuiltProgram.DotnetHost;
 
-    private static string FindSample()
-    {
-        // tests/TokenSdk.PostgreSql.Tests/bin/<Configuration>/<tfm>/ → samples/TokenSdk.Samples.WebApi/bin/<Configuration>/<tfm>/
-        string baseDirectory = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
-        string[] segments = baseDirectory.Split(Path.DirectorySeparatorChar);
-        int index = Array.LastIndexOf(segments, TestsName);
-        if (index < 1 || segments[index - 1] != "tests")
-        {
-            throw new InvalidOperationException($"Cannot find the sample: '{baseDirectory}' is not under tests/{TestsName}.");
-        }
-
-        segments[index - 1] = "samples";
-        segments[index] = SampleName;
-        string path = Path.Combine(string.Join(Path.DirectorySeparatorChar, segments), SampleName + ".dll");
-        return File.Exists(path)
-            ? path
-            : throw new InvalidOperationException($"The sample '{path}' does not exist; build samples/{SampleName} (the test project references it).");
-    }
+    private static string FindSample() => BuiltProgram.Find("samples", SampleName);
 
     [GeneratedRegex(@"Now listening on: (?<address>http://\S+)")]
     private static partial Regex ListeningLine();

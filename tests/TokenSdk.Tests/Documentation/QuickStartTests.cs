@@ -40,22 +40,15 @@ public sealed class QuickStartTests
     {
         // Arrange: a working directory of its own, where the program saves GeneratedToken.csv.
         using var directory = new TestSupport.TemporaryDirectory();
-        var start = new ProcessStartInfo(DotnetHost(), [SampleDll()])
-        {
-            WorkingDirectory = directory.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        ProcessStartInfo start = BuiltProgram.ForDll(BuiltProgram.Find("samples", SampleName), []);
+        start.WorkingDirectory = directory.Path;
 
         // Act
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(Ct);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
-        string[] lines = (await stdout).ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        ProgramOutput output = await BuiltProgram.RunToEndAsync(start, stdin: null, TimeSpan.FromMinutes(1));
+        string[] lines = output.StandardOutput.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
 
         // Assert: the role's permissions, the verified token, the deletion it relies on, the saved details.
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await stderr}");
+        Assert.True(output.ExitCode == 0, $"exit {output.ExitCode}: {output.StandardError}");
         Assert.Equal(3, lines.Length);
         Assert.Contains("org-token-write", lines[0], StringComparison.Ordinal);
         Assert.EndsWith("may run CQL as Database Administrator", lines[1], StringComparison.Ordinal);
@@ -78,19 +71,6 @@ public sealed class QuickStartTests
         int end = readme.IndexOf("```\n", start, StringComparison.Ordinal);
         return readme[start..end];
     }
-
-    private static string SampleDll()
-    {
-        // tests/TokenSdk.Tests/bin/<Configuration>/<tfm>/ → samples/TokenSdk.Samples.QuickStart/bin/<Configuration>/<tfm>/
-        var output = new DirectoryInfo(AppContext.BaseDirectory);
-        string tfm = output.Name;
-        string configuration = output.Parent!.Name;
-        string dll = Path.Combine(RepositoryRoot(), "samples", SampleName, "bin", configuration, tfm, SampleName + ".dll");
-        Assert.True(File.Exists(dll), $"The Quick start sample is not built at '{dll}'.");
-        return dll;
-    }
-
-    private static string DotnetHost() => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 
     private static string RepositoryRoot()
     {
