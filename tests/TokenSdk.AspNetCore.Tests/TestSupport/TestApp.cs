@@ -117,6 +117,10 @@ internal sealed class TestApp : IAsyncDisposable
                 user, ResourceScope.ForDatabase(user.FindFirstValue(TokenClaimTypes.OrganizationId)!, db), new PermissionRequirement(Permissions.DbTableSelect));
             return result.Succeeded ? Results.Text(db) : Results.Forbid();
         }).RequireAuthorization();
+        // What a real Astra client calls besides the token routes: a Data API route (astra-db-ts sends `Token`) and the
+        // DevOps API's database listing (its admin client sends `Authorization: Bearer`).
+        app.MapPost("/api/json/v1/{keyspace}", () => Results.Json(new { status = new { collections = new[] { "orders" } } })).RequirePermission(Permissions.DbCql);
+        app.MapGet("/v2/databases", () => Results.Json(Array.Empty<object>())).RequirePermission(Permissions.OrgDbView);
         app.MapTokenManagement(managementPrefix);
         app.MapHealthChecks("/healthz");
         app.MapControllers();
