@@ -26,6 +26,24 @@ internal static class BuiltProgram
         }
     }
 
+    /// <summary>Gets the repository's root: the nearest directory above the tests' output that holds TokenSdk.sln.</summary>
+    /// <exception cref="InvalidOperationException">The tests do not run from inside the repository.</exception>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "TokenSdk.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+
+            throw new InvalidOperationException($"No directory above '{AppContext.BaseDirectory}' contains TokenSdk.sln.");
+        }
+    }
+
     /// <summary>
     /// Finds the dll of a project of this repository built in the same configuration as the running tests:
     /// <c>tests/&lt;Tests&gt;/bin/&lt;Configuration&gt;/&lt;tfm&gt;/</c> → <c>&lt;folder&gt;/&lt;project&gt;/bin/&lt;Configuration&gt;/&lt;tfm&gt;/&lt;project&gt;.dll</c>.

@@ -50,7 +50,7 @@ public sealed class AstraDbTsTests
     /// <summary>Installs the client from the package lock when it is missing (once per run).</summary>
     private static async Task<string> InstallAsync()
     {
-        string folder = Path.Combine(RepositoryRoot(), "tests", "TokenSdk.AspNetCore.Tests", "Interop");
+        string folder = Path.Combine(BuiltProgram.RepositoryRoot, "tests", "TokenSdk.AspNetCore.Tests", "Interop");
         await s_install.WaitAsync(Ct);
         try
         {
@@ -83,18 +83,5 @@ public sealed class AstraDbTsTests
         }
 
         return (output.ExitCode, output.StandardOutput, output.StandardError);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "TokenSdk.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No directory above '{AppContext.BaseDirectory}' contains TokenSdk.sln.");
     }
 }

@@ -15,7 +15,7 @@ public sealed class QuickStartTests
     [Fact]
     public void ReadmeQuickStart_IsTheSampleProgramVerbatim()
     {
-        string root = RepositoryRoot();
+        string root = BuiltProgram.RepositoryRoot;
         string readme = File.ReadAllText(Path.Combine(root, "README.md")).ReplaceLineEndings("\n");
         string program = File.ReadAllText(Path.Combine(root, "samples", SampleName, "Program.cs")).ReplaceLineEndings("\n");
 
@@ -27,7 +27,7 @@ public sealed class QuickStartTests
     [Fact]
     public void ReadmeQuickStart_NamesThePackagesItNeeds()
     {
-        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
+        string readme = File.ReadAllText(Path.Combine(BuiltProgram.RepositoryRoot, "README.md")).ReplaceLineEndings("\n");
         string section = readme[readme.IndexOf("## Quick start", StringComparison.Ordinal)..readme.IndexOf("## Concepts", StringComparison.Ordinal)];
 
         Assert.Contains("dotnet add package TokenSdk\n", section, StringComparison.Ordinal);
@@ -70,18 +70,5 @@ public sealed class QuickStartTests
         int start = readme.IndexOf(Fence, section, StringComparison.Ordinal) + Fence.Length;
         int end = readme.IndexOf("```\n", start, StringComparison.Ordinal);
         return readme[start..end];
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "TokenSdk.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No directory above '{AppContext.BaseDirectory}' contains TokenSdk.sln.");
     }
 }

@@ -88,20 +88,7 @@ public class RolesDocumentationTests
 
     private static string ReadRolesDoc()
     {
-        string path = Path.Combine(FindRepositoryRoot(), "docs", "roles.md");
+        string path = Path.Combine(BuiltProgram.RepositoryRoot, "docs", "roles.md");
         return File.ReadAllText(path).ReplaceLineEndings("\n");
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "TokenSdk.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No directory above '{AppContext.BaseDirectory}' contains TokenSdk.sln.");
     }
 }
