@@ -534,20 +534,30 @@ public class TokenVerifierTests
             }
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        // The least of three rounds. An allocation on the verification path happens in every round; one-time work on this
+        // thread that is not verification's (a metrics listener enabled elsewhere in the test process meeting a tag set
+        // for the first time when the verification counter records) happens once, and on one CI run fell inside the
+        // single round this used to measure.
+        long least = long.MaxValue;
+        for (int round = 0; round < 3; round++)
         {
-            foreach (string token in tokens)
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++)
             {
-                ValueTask<TokenVerificationResult> pending = verifier.VerifyAsync(token);
-                if (!pending.IsCompletedSuccessfully)
+                foreach (string token in tokens)
                 {
-                    throw new InvalidOperationException("Verification against the in-memory store should complete synchronously.");
+                    ValueTask<TokenVerificationResult> pending = verifier.VerifyAsync(token);
+                    if (!pending.IsCompletedSuccessfully)
+                    {
+                        throw new InvalidOperationException("Verification against the in-memory store should complete synchronously.");
+                    }
                 }
             }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return least;
     }
 
     private static TokenSdkOptions Peppered(params (string KeyId, string Key)[] peppers)
