@@ -15,9 +15,6 @@ internal sealed class StoreOutageLog
     /// <param name="subject">What meets the outage (for the log): "management API", "health check".</param>
     public StoreOutageLog(string subject) => _subject = subject;
 
-    /// <summary>Gets whether the last outcome reported was a failure.</summary>
-    public bool Failing => Volatile.Read(ref _failing) == 1;
-
     /// <summary>Records a failure; logs it (with the cause) only when the store was working until now.</summary>
     public void Failed(ILogger logger, Exception? exception, string problem)
     {
