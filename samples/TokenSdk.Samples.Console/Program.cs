@@ -83,7 +83,7 @@ Console.WriteLine($"Removed {csvPath}");
 static void Print(string what, TokenVerificationResult result)
 {
     string detail = result.IsValid
-        ? $"valid: client {result.ClientId}, role {result.Role!.Name}, may read tables: {result.HasPermission(Permissions.DbTableSelect)}"
+        ? $"valid: client {result.ClientId}, roles {string.Join(", ", result.Roles.Select(r => r.Name))}, may read tables: {result.HasPermission(Permissions.DbTableSelect)}"
         : $"rejected: {result.Status}";
     Console.WriteLine($"{what,-28} -> {detail}");
 }

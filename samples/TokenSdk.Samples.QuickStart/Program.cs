@@ -26,7 +26,7 @@ var verifier = provider.GetRequiredService<ITokenVerifier>();
 TokenVerificationResult result = await verifier.VerifyAsync(details.Token);
 if (result.IsValid && result.HasPermission(Permissions.DbCql))
 {
-    Console.WriteLine($"{result.ClientId} may run CQL as {result.Role!.Name}");
+    Console.WriteLine($"{result.ClientId} may run CQL as {string.Join(", ", result.Roles.Select(r => r.Name))}");
 }
 
 // Delete (with a reason): the token fails verification at once.

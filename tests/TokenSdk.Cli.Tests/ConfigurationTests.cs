@@ -50,7 +50,7 @@ public sealed class ConfigurationTests
         TokenVerificationResult verified = await provider.GetRequiredService<ITokenVerifier>().VerifyAsync(created.Token, TestContext.Current.CancellationToken);
         Assert.True(verified.IsValid, verified.ToString());
         Assert.Equal("org-42", verified.OrganizationId);
-        Assert.Equal("reporting", verified.Role!.Id);
+        Assert.Equal("reporting", verified.Roles.Single().Id);
 
         // The verifier was keyed with the pepper: the service without it refuses the token.
         var unpeppered = new ServiceCollection();

@@ -43,7 +43,7 @@ public sealed class CrossProcessTests
         while (clock.Elapsed < s_bound);
 
         Assert.True(before.IsValid);
-        Assert.Equal("read-write-service-account", before.Role!.Id);
+        Assert.Equal("read-write-service-account", before.Roles.Single().Id);
         Assert.True(deleted.ExitCode == 0, deleted.ToString());
         Assert.Equal(VerificationStatus.UnknownClient, after.Status);
     }

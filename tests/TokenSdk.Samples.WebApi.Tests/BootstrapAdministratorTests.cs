@@ -278,7 +278,7 @@ public sealed class BootstrapAdministratorTests : IDisposable
         TokenVerificationResult verified = await run.VerifyAsync(details.Token);
         Assert.True(verified.IsValid, $"The token in the file does not verify: {verified}.");
         Assert.Equal(details.ClientId, verified.ClientId);
-        Assert.Equal(DefaultRoles.OrganizationAdministrator.Id, verified.Role!.Id);
+        Assert.Equal(DefaultRoles.OrganizationAdministrator.Id, verified.Roles.Single().Id);
         Assert.Equal([DefaultRoles.OrganizationAdministrator.Id], details.Roles);
         Assert.True((await run.VerifyClientSecretAsync(details.ClientId, details.Secret)).IsValid, "The secret in the file does not verify.");
     }

@@ -84,10 +84,13 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
         }
 
         AspNetCoreDiagnostics.RecordAuthentication("success", credential.Source);
-        Log.AuthenticationSucceeded(Logger, result.ClientId!, result.OrganizationId!, result.Role!.Id, credential.Source);
+        Log.AuthenticationSucceeded(Logger, result.ClientId!, result.OrganizationId!, RoleIds(result), credential.Source);
         var principal = new ClaimsPrincipal(CreateIdentity(result, Scheme.Name, ClaimsIssuer));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
+
+    private static string RoleIds(TokenVerificationResult result) =>
+        result.Roles.Count == 1 ? result.Roles[0].Id : string.Join(",", result.Roles.Select(r => r.Id));
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
@@ -111,18 +114,25 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
             : Task.CompletedTask;
     }
 
-    /// <summary>Builds the identity of a valid token: client id, organization, role id and one claim per permission.</summary>
+    /// <summary>
+    /// Builds the identity of a valid token: client id, organization, one role claim per role (its id) and one claim
+    /// per permission (the union of the roles').
+    /// </summary>
     internal static ClaimsIdentity CreateIdentity(TokenVerificationResult result, string authenticationType, string issuer)
     {
-        Role role = result.Role!;
-        var claims = new List<Claim>(4 + role.Permissions.Count)
+        IReadOnlySet<string> permissions = result.Permissions;
+        var claims = new List<Claim>(3 + result.Roles.Count + permissions.Count)
         {
             new(ClaimTypes.NameIdentifier, result.ClientId!, ClaimValueTypes.String, issuer),
             new(TokenClaimTypes.ClientId, result.ClientId!, ClaimValueTypes.String, issuer),
             new(TokenClaimTypes.OrganizationId, result.OrganizationId!, ClaimValueTypes.String, issuer),
-            new(ClaimTypes.Role, role.Id, ClaimValueTypes.String, issuer),
         };
-        foreach (string permission in role.Permissions.Order(StringComparer.Ordinal))
+        foreach (Role role in result.Roles)
+        {
+            claims.Add(new Claim(ClaimTypes.Role, role.Id, ClaimValueTypes.String, issuer));
+        }
+
+        foreach (string permission in permissions.Order(StringComparer.Ordinal))
         {
             claims.Add(new Claim(TokenClaimTypes.Permission, permission, ClaimValueTypes.String, issuer));
         }

@@ -49,7 +49,7 @@ internal static class RotateTokenCommand
             new TokenRotateOptions
             {
                 GracePeriod = parse.GetValue(grace),
-                Role = parse.GetValue(role),
+                Roles = parse.GetValue(role) is { } newRole ? [newRole] : null,
                 Description = parse.GetValue(description),
                 Format = TokensCommands.ParseFormat(parse.GetValue(format)),
             },

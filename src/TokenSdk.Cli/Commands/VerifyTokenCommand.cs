@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using TokenSdk.Cli.Output;
 using TokenSdk.Cli.Stores;
+using TokenSdk.Roles;
 using TokenSdk.Verification;
 
 namespace TokenSdk.Cli.Commands;
@@ -48,7 +49,7 @@ internal static class VerifyTokenCommand
             stdout.WriteLine(context.Terminal.Good("valid"));
             stdout.WriteLine($"Client Id:    {result.ClientId}");
             stdout.WriteLine($"Organization: {result.OrganizationId}");
-            stdout.WriteLine($"Role:         {result.Role!.Name} ({result.Role.Id})");
+            stdout.WriteLine($"{(result.Roles.Count == 1 ? "Role: " : "Roles:")}        {string.Join(", ", result.Roles)}");
             stdout.WriteLine($"Expires at:   {(result.ExpiresAt is { } expiresAt ? Json.Time(expiresAt) : "never")}");
             stdout.WriteLine($"Permissions ({result.Permissions.Count}):");
             foreach (string permission in result.Permissions.Order(StringComparer.Ordinal))
@@ -76,10 +77,16 @@ internal static class VerifyTokenCommand
         {
             json.WriteString("clientId", result.ClientId);
             json.WriteString("orgId", result.OrganizationId);
-            json.WriteStartObject("role");
-            json.WriteString("id", result.Role!.Id);
-            json.WriteString("name", result.Role.Name);
-            json.WriteEndObject();
+            json.WriteStartArray("roles");
+            foreach (Role role in result.Roles)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", role.Id);
+                json.WriteString("name", role.Name);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             Json.WriteSortedStrings(json, "permissions", result.Permissions);
             Json.WriteTime(json, "expiresAt", result.ExpiresAt);
         }

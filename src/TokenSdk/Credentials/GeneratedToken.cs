@@ -17,8 +17,8 @@ public sealed class GeneratedToken
         string clientId,
         string secret,
         string token,
-        string roleId,
-        string roleName,
+        string[] roleIds,
+        string[] roleNames,
         string organizationId,
         DateTimeOffset generatedOn,
         string? description,
@@ -28,8 +28,10 @@ public sealed class GeneratedToken
         ClientId = clientId;
         Secret = secret;
         Token = token;
-        RoleId = roleId;
-        RoleName = roleName;
+        RoleIds = Array.AsReadOnly(roleIds);
+        RoleNames = Array.AsReadOnly(roleNames);
+        RoleId = string.Join(Storage.TokenRoleIds.Separator, roleIds);
+        RoleName = string.Join(RoleNameSeparator, roleNames);
         OrganizationId = organizationId;
         GeneratedOn = generatedOn;
         Description = description;
@@ -46,11 +48,23 @@ public sealed class GeneratedToken
     /// <summary>Gets the token string, for <c>Authorization: Bearer</c> and similar. Shown once.</summary>
     public string Token { get; }
 
-    /// <summary>Gets the id of the token's role.</summary>
+    /// <summary>The separator between role names in <see cref="RoleName"/> and the CSV's Role column: <c>", "</c>.</summary>
+    public const string RoleNameSeparator = ", ";
+
+    /// <summary>Gets the id of the token's role; for a token of several roles, their ids joined with <c>,</c> (see <see cref="RoleIds"/>).</summary>
     public string RoleId { get; }
 
-    /// <summary>Gets the display name of the token's role.</summary>
+    /// <summary>Gets the ids of the token's roles, in order.</summary>
+    public IReadOnlyList<string> RoleIds { get; }
+
+    /// <summary>
+    /// Gets the display name of the token's role; for a token of several roles, their names joined with
+    /// <see cref="RoleNameSeparator"/> (see <see cref="RoleNames"/>).
+    /// </summary>
     public string RoleName { get; }
+
+    /// <summary>Gets the display names of the token's roles, in the order of <see cref="RoleIds"/>.</summary>
+    public IReadOnlyList<string> RoleNames { get; }
 
     /// <summary>Gets the id of the organization the token belongs to.</summary>
     public string OrganizationId { get; }
@@ -70,6 +84,8 @@ public sealed class GeneratedToken
     /// <summary>
     /// Returns the details in the <c>GeneratedToken.csv</c> layout: a header row, then one row with every field
     /// quoted (<c>"</c> doubled inside), in the order Client Id, Client Secret, Role, Token. Lines end with CRLF (RFC 4180).
+    /// The Role column holds <see cref="RoleName"/>: a token of several roles has their names joined with
+    /// <see cref="RoleNameSeparator"/> there; <see cref="ToJson"/> lists their ids.
     /// </summary>
     /// <returns>The CSV text, holding the secret: write it only where the user asked.</returns>
     public string ToCsv()
@@ -85,7 +101,7 @@ public sealed class GeneratedToken
 
     /// <summary>
     /// Returns the details as JSON with the fields of the Astra creation response:
-    /// <c>{"clientId","secret","orgId","roles":[roleId],"token","generatedOn"}</c>; <c>generatedOn</c> is ISO 8601 UTC.
+    /// <c>{"clientId","secret","orgId","roles":[roleId, ...],"token","generatedOn"}</c>; <c>generatedOn</c> is ISO 8601 UTC.
     /// </summary>
     /// <param name="indented">Whether to indent the output.</param>
     /// <returns>The JSON text, holding the secret: write it only where the user asked.</returns>
@@ -99,7 +115,11 @@ public sealed class GeneratedToken
             json.WriteString("secret", Secret);
             json.WriteString("orgId", OrganizationId);
             json.WriteStartArray("roles");
-            json.WriteStringValue(RoleId);
+            foreach (string roleId in RoleIds)
+            {
+                json.WriteStringValue(roleId);
+            }
+
             json.WriteEndArray();
             json.WriteString("token", Token);
             json.WriteString("generatedOn", Management.AstraTokenJson.FormatInstant(GeneratedOn));

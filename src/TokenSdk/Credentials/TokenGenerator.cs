@@ -81,20 +81,22 @@ public sealed class TokenGenerator : ITokenGenerator
         string token = format.Format(clientId, tokenHash);
         CryptographicOperations.ZeroMemory(tokenHash);
 
-        var record = new StoredToken(clientId, organizationId, request.Role.Id, verifier, now)
+        string[] roleIds = request.Roles.Select(r => r.Id).ToArray();
+        string[] roleNames = request.Roles.Select(r => r.Name).ToArray();
+        var record = new StoredToken(clientId, organizationId, roleIds, verifier, now)
         {
             CreatedBy = request.CreatedBy,
             Description = request.Description,
             ExpiresAt = request.ExpiresAt,
         };
         var details = new GeneratedToken(
-            clientId, secret, token, request.Role.Id, request.Role.Name, organizationId, now,
+            clientId, secret, token, roleIds, roleNames, organizationId, now,
             request.Description, request.ExpiresAt, format.Kind);
 
         TokenSdkDiagnostics.TokensGenerated.Add(1);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
-            Log.TokenGenerated(_logger, clientId, request.Role.Id, organizationId, TokenMask.MaskToken(token));
+            Log.TokenGenerated(_logger, clientId, record.RoleId, organizationId, TokenMask.MaskToken(token));
         }
 
         return new IssuedToken(details, record);

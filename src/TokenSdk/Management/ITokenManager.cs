@@ -9,16 +9,29 @@ namespace TokenSdk.Management;
 /// list and get need <c>org-token-read</c>; generate, delete and rotate need <c>org-token-write</c>; nobody can
 /// create a token whose role grants more than they hold; a caller sees only its own organization.
 /// </summary>
-/// <remarks>No operation changes a token's role: to change it, rotate with a new role, or delete and generate.</remarks>
+/// <remarks>
+/// A token holds one or more roles; its permissions are the union of theirs. No operation changes a token's roles: to
+/// change them, rotate with other roles, or delete and generate.
+/// </remarks>
 public interface ITokenManager
 {
-    /// <summary>Generates a token for a role in the caller's organization.</summary>
+    /// <summary>
+    /// Generates a token for one or more roles in the caller's organization: its permissions are the union of theirs,
+    /// each role keeping its own resource scopes. The caller must be able to grant every one of them. For one role,
+    /// <see cref="TokenManagerExtensions.GenerateAsync(ITokenManager, TokenCaller, string, TokenGenerateOptions?, CancellationToken)"/>
+    /// takes it as a string.
+    /// </summary>
     /// <param name="caller">Who asks.</param>
-    /// <param name="role">The role's id or name.</param>
+    /// <param name="roles">
+    /// The roles' ids or names, 1 to <see cref="TokenGenerationRequest.MaxRoles"/>, none twice; in the order to show them.
+    /// </param>
     /// <param name="options">Description, expiry, format.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The token details (the only time the secret is available), or why not.</returns>
-    Task<ManagementResult<GeneratedToken>> GenerateAsync(TokenCaller caller, string role, TokenGenerateOptions? options = null, CancellationToken cancellationToken = default);
+    /// <returns>
+    /// The token details (the only time the secret is available), or why not: <see cref="ManagementStatus.RoleNotFound"/>
+    /// naming the first unknown role, <see cref="ManagementStatus.InvalidRequest"/> for none, too many or a repeated role.
+    /// </returns>
+    Task<ManagementResult<GeneratedToken>> GenerateAsync(TokenCaller caller, IReadOnlyList<string> roles, TokenGenerateOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Lists the roles a token can be generated for (default and custom), with their permissions: what anyone choosing a

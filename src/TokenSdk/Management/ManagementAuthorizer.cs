@@ -55,16 +55,32 @@ internal sealed class ManagementAuthorizer
         return ManagementResult.Failed(ManagementStatus.PermissionDenied, message);
     }
 
-    /// <summary>Returns <see langword="null"/> when <paramref name="caller"/> may grant <paramref name="target"/>; otherwise audits and returns the refusal.</summary>
-    public async ValueTask<ManagementResult?> CheckEscalationAsync(TokenCaller caller, string operation, Role target, string? clientId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns <see langword="null"/> when <paramref name="caller"/> may grant every role of <paramref name="targets"/>
+    /// (each with its own resource scopes, so the token's union is what the caller holds); otherwise audits and returns
+    /// the refusal, naming the first role and permission that would be an escalation.
+    /// </summary>
+    public async ValueTask<ManagementResult?> CheckEscalationAsync(TokenCaller caller, string operation, IReadOnlyList<Role> targets, string? clientId, CancellationToken cancellationToken)
     {
-        string? missing = caller.FindEscalation(target, _roles);
-        if (missing is null)
+        Role? target = null;
+        string? missing = null;
+        foreach (Role role in targets)
+        {
+            missing = caller.FindEscalation(role, _roles);
+            if (missing is not null)
+            {
+                target = role;
+                break;
+            }
+        }
+
+        if (target is null)
         {
             return null;
         }
 
         string message = $"Caller '{caller.Id}' cannot create a token of role '{target.Name}': the role grants '{missing}', which the caller does not hold on every resource the role covers.";
+        System.Diagnostics.Debug.Assert(missing is not null, "Set with target.");
         await DenyAsync(caller, operation, clientId, target.Id, message, cancellationToken).ConfigureAwait(false);
         return ManagementResult.Failed(ManagementStatus.EscalationDenied, message, missing);
     }

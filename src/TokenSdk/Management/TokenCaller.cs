@@ -171,7 +171,7 @@ public sealed class TokenCaller
         return new TokenCaller(id, organizationId, callerRoles) { ClientId = First(TokenClaimTypes.ClientId) };
     }
 
-    /// <summary>Creates a caller from a valid verification result: the token acts with its own role and organization.</summary>
+    /// <summary>Creates a caller from a valid verification result: the token acts with its own roles and organization.</summary>
     /// <param name="result">A valid verification result.</param>
     /// <returns>The caller.</returns>
     /// <exception cref="ArgumentException"><paramref name="result"/> is not valid.</exception>
@@ -182,7 +182,7 @@ public sealed class TokenCaller
             throw new ArgumentException($"Only a valid token can act as a caller; this result's status is {result.Status}.", nameof(result));
         }
 
-        return new TokenCaller(result.ClientId!, result.OrganizationId!, [result.Role!]) { ClientId = result.ClientId };
+        return new TokenCaller(result.ClientId!, result.OrganizationId!, result.Roles) { ClientId = result.ClientId };
     }
 
     /// <summary>Returns the caller's id, organization and role names.</summary>

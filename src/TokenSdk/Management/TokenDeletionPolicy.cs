@@ -44,7 +44,7 @@ public sealed class TokenDeletionPolicy : ITokenDeletionPolicy
 
         // Only a token can lock its organization out by deleting the last token that can manage tokens: any other caller
         // (a signed-in person, the CLI) is itself a way to manage them.
-        if (!_lockoutGuard || context.Caller.ClientId is null || context.Reason is DeletionReason.Rotated or DeletionReason.Expired || !CanManage(context.Token.RoleId))
+        if (!_lockoutGuard || context.Caller.ClientId is null || context.Reason is DeletionReason.Rotated or DeletionReason.Expired || !CanManage(context.Token.RoleIds))
         {
             return ManagementResult.Success;
         }
@@ -58,7 +58,7 @@ public sealed class TokenDeletionPolicy : ITokenDeletionPolicy
 
         await foreach (StoredToken other in StorePaging.EnumerateAllAsync(_store, context.Token.OrganizationId, cancellationToken).ConfigureAwait(false))
         {
-            if (other.ClientId != context.Token.ClientId && OutlivesDeleted(other.ExpiresAt) && CanManage(other.RoleId))
+            if (other.ClientId != context.Token.ClientId && OutlivesDeleted(other.ExpiresAt) && CanManage(other.RoleIds))
             {
                 return ManagementResult.Success;
             }
@@ -69,6 +69,6 @@ public sealed class TokenDeletionPolicy : ITokenDeletionPolicy
             "create another one first, or turn off TokenSdk:Management:LockoutGuard.");
     }
 
-    private bool CanManage(string roleId) =>
-        _roles.TryGetRole(roleId, out Role? role) && role.HasPermission(Permissions.OrgTokenWrite);
+    private bool CanManage(IReadOnlyList<string> roleIds) =>
+        roleIds.Any(id => _roles.TryGetRole(id, out Role? role) && role.HasPermission(Permissions.OrgTokenWrite));
 }

@@ -2,7 +2,7 @@ using TokenSdk.Credentials;
 
 namespace TokenSdk.Management;
 
-/// <summary>Optional details for <see cref="ITokenManager.GenerateAsync"/>.</summary>
+/// <summary>Optional details for <see cref="ITokenManager.GenerateAsync(TokenCaller, IReadOnlyList{string}, TokenGenerateOptions?, CancellationToken)"/>.</summary>
 public sealed class TokenGenerateOptions
 {
     /// <summary>

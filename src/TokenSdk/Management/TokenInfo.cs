@@ -5,16 +5,33 @@ namespace TokenSdk.Management;
 /// <summary>What may be shown of an existing token: its metadata. Never a secret, a token or a verifier.</summary>
 public sealed class TokenInfo
 {
-    /// <summary>Creates the metadata view of a stored record.</summary>
+    /// <summary>Creates the metadata view of a stored record of one role.</summary>
     /// <param name="record">The record.</param>
     /// <param name="roleName">The display name of its role, if the role exists.</param>
     public TokenInfo(StoredToken record, string? roleName)
+        : this(record, [roleName])
+    {
+    }
+
+    /// <summary>Creates the metadata view of a stored record.</summary>
+    /// <param name="record">The record.</param>
+    /// <param name="roleNames">The display names of its roles, in the order of <see cref="StoredToken.RoleIds"/>; <see langword="null"/> for a role that no longer exists.</param>
+    /// <exception cref="ArgumentException"><paramref name="roleNames"/> does not have one entry per role.</exception>
+    public TokenInfo(StoredToken record, IReadOnlyList<string?> roleNames)
     {
         ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(roleNames);
+        if (roleNames.Count != record.RoleIds.Count)
+        {
+            throw new ArgumentException($"The token holds {record.RoleIds.Count} roles; {roleNames.Count} names were given.", nameof(roleNames));
+        }
+
         ClientId = record.ClientId;
         OrganizationId = record.OrganizationId;
         RoleId = record.RoleId;
-        RoleName = roleName;
+        RoleIds = record.RoleIds;
+        RoleNames = roleNames.ToArray().AsReadOnly();
+        RoleName = roleNames.Contains(null) ? null : string.Join(Credentials.GeneratedToken.RoleNameSeparator, roleNames);
         GeneratedOn = record.CreatedAt;
         Description = record.Description;
         CreatedBy = record.CreatedBy;
@@ -27,11 +44,20 @@ public sealed class TokenInfo
     /// <summary>Gets the organization.</summary>
     public string OrganizationId { get; }
 
-    /// <summary>Gets the role id.</summary>
+    /// <summary>Gets the role id; for a token of several roles, their ids joined with <c>,</c> (see <see cref="RoleIds"/>).</summary>
     public string RoleId { get; }
 
-    /// <summary>Gets the role's display name, or <see langword="null"/> when the role no longer exists.</summary>
+    /// <summary>Gets the ids of the token's roles, in order.</summary>
+    public IReadOnlyList<string> RoleIds { get; }
+
+    /// <summary>
+    /// Gets the role's display name (for several roles, their names joined with
+    /// <see cref="Credentials.GeneratedToken.RoleNameSeparator"/>), or <see langword="null"/> when a role no longer exists.
+    /// </summary>
     public string? RoleName { get; }
+
+    /// <summary>Gets the display names of the token's roles, in the order of <see cref="RoleIds"/>; <see langword="null"/> for a role that no longer exists.</summary>
+    public IReadOnlyList<string?> RoleNames { get; }
 
     /// <summary>Gets when the token was generated.</summary>
     public DateTimeOffset GeneratedOn { get; }

@@ -80,10 +80,10 @@ public sealed class TokenManager : ITokenManager, IDisposable
     }
 
     /// <inheritdoc/>
-    public async Task<ManagementResult<GeneratedToken>> GenerateAsync(TokenCaller caller, string role, TokenGenerateOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<ManagementResult<GeneratedToken>> GenerateAsync(TokenCaller caller, IReadOnlyList<string> roles, TokenGenerateOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        ArgumentNullException.ThrowIfNull(role);
+        ArgumentNullException.ThrowIfNull(roles);
         options ??= new TokenGenerateOptions();
         using Activity? activity = StartActivity("generate", caller);
 
@@ -94,13 +94,13 @@ public sealed class TokenManager : ITokenManager, IDisposable
             return Finish(activity, ManagementResult<GeneratedToken>.From(denied));
         }
 
-        Role? target = _roles.FindRole(role);
-        if (target is null)
+        ManagementResult<Role[]> targets = ResolveRoles(roles);
+        if (!targets.Succeeded)
         {
-            return Finish(activity, ManagementResult<GeneratedToken>.Failed(ManagementStatus.RoleNotFound, $"No role has the id or name '{SafeEcho.Role(role)}'."));
+            return Finish(activity, ManagementResult<GeneratedToken>.From(targets));
         }
 
-        denied = await _authorizer.CheckEscalationAsync(caller, "generate", target, null, cancellationToken).ConfigureAwait(false);
+        denied = await _authorizer.CheckEscalationAsync(caller, "generate", targets.Value!, null, cancellationToken).ConfigureAwait(false);
         if (denied is not null)
         {
             return Finish(activity, ManagementResult<GeneratedToken>.From(denied));
@@ -111,7 +111,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
             return Finish(activity, ManagementResult<GeneratedToken>.Failed(ManagementStatus.InvalidRequest, expiryError!));
         }
 
-        var request = new TokenGenerationRequest(target)
+        var request = new TokenGenerationRequest(targets.Value!)
         {
             OrganizationId = caller.OrganizationId,
             Description = options.Description,
@@ -135,7 +135,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
             ActorId = caller.Id,
             OrganizationId = caller.OrganizationId,
             ClientId = details.ClientId,
-            RoleId = target.Id,
+            RoleId = details.RoleId,
         }, cancellationToken).ConfigureAwait(false);
         return Finish(activity, ManagementResult<GeneratedToken>.Ok(details));
     }
@@ -180,7 +180,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
             foreach (StoredToken record in page)
             {
                 after = record.ClientId;
-                if (options.RoleId is null || string.Equals(record.RoleId, options.RoleId, StringComparison.OrdinalIgnoreCase))
+                if (options.RoleId is null || TokenRoleIds.Contains(record.RoleId, options.RoleId))
                 {
                     tokens.Add(ToInfo(record));
                     if (tokens.Count == options.Limit)
@@ -391,16 +391,15 @@ public sealed class TokenManager : ITokenManager, IDisposable
             return ManagementResult<RotationPlan>.From(NotFound(clientId));
         }
 
-        Role? target = options.Role is null
-            ? (_roles.TryGetRole(old.RoleId, out Role? same) ? same : null)
-            : _roles.FindRole(options.Role);
-        if (target is null)
+        // The replacement keeps the old token's roles unless others are given; by id, as the store has them.
+        ManagementResult<Role[]> targets = ResolveRoles(options.Roles ?? old.RoleIds, byIdOnly: options.Roles is null);
+        if (!targets.Succeeded)
         {
-            return ManagementResult<RotationPlan>.Failed(ManagementStatus.RoleNotFound, $"No role has the id or name '{SafeEcho.Role(options.Role ?? old.RoleId)}'.");
+            return ManagementResult<RotationPlan>.From(targets);
         }
 
-        denied = await _authorizer.CheckEscalationAsync(caller, "rotate", target, old.ClientId, cancellationToken).ConfigureAwait(false);
-        return denied is not null ? ManagementResult<RotationPlan>.From(denied) : ManagementResult<RotationPlan>.Ok(new RotationPlan(old, target, grace));
+        denied = await _authorizer.CheckEscalationAsync(caller, "rotate", targets.Value!, old.ClientId, cancellationToken).ConfigureAwait(false);
+        return denied is not null ? ManagementResult<RotationPlan>.From(denied) : ManagementResult<RotationPlan>.Ok(new RotationPlan(old, targets.Value!, grace));
     }
 
     /// <summary>Rotation, step 2 (under the organization lock): the deletion policy allows retiring the old token.</summary>
@@ -408,7 +407,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
     {
         // A replacement that can still manage tokens keeps the organization able to; one that cannot is, for the
         // lock-out guard, a role change.
-        DeletionReason policyReason = plan.Target.HasPermission(Permissions.OrgTokenWrite) ? DeletionReason.Rotated : DeletionReason.RoleChange;
+        DeletionReason policyReason = plan.Targets.Any(r => r.HasPermission(Permissions.OrgTokenWrite)) ? DeletionReason.Rotated : DeletionReason.RoleChange;
         ManagementResult policy = await _deletionPolicy.EvaluateAsync(
             new TokenDeletionContext { Caller = caller, Token = ToInfo(plan.Old), Reason = policyReason }, cancellationToken).ConfigureAwait(false);
         if (!policy.Succeeded)
@@ -423,7 +422,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
     private Task<ManagementResult<IssuedToken>> IssueReplacementAsync(TokenCaller caller, RotationPlan plan, TokenRotateOptions options, CancellationToken cancellationToken)
     {
         _expiry.TryResolve(caller.OrganizationId, null, out DateTimeOffset? expiresAt, out _);
-        return IssueAsync(new TokenGenerationRequest(plan.Target)
+        return IssueAsync(new TokenGenerationRequest(plan.Targets)
         {
             OrganizationId = caller.OrganizationId,
             Description = options.Description ?? plan.Old.Description,
@@ -472,7 +471,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
             ActorId = caller.Id,
             OrganizationId = caller.OrganizationId,
             ClientId = plan.Old.ClientId,
-            RoleId = plan.Target.Id,
+            RoleId = string.Join(TokenRoleIds.Separator, plan.Targets.Select(r => r.Id)),
             RelatedClientId = newClientId,
             EffectiveAt = retiredAt,
         }, cancellationToken);
@@ -510,8 +509,48 @@ public sealed class TokenManager : ITokenManager, IDisposable
         return record is not null && string.Equals(record.OrganizationId, caller.OrganizationId, StringComparison.Ordinal) ? record : null;
     }
 
-    private TokenInfo ToInfo(StoredToken record) =>
-        new(record, _roles.TryGetRole(record.RoleId, out Role? role) ? role.Name : null);
+    private TokenInfo ToInfo(StoredToken record)
+    {
+        IReadOnlyList<string> ids = record.RoleIds;
+        string?[] names = new string?[ids.Count];
+        for (int i = 0; i < names.Length; i++)
+        {
+            names[i] = _roles.TryGetRole(ids[i], out Role? role) ? role.Name : null;
+        }
+
+        return new TokenInfo(record, names);
+    }
+
+    /// <summary>Resolves requested roles (by id or name, or by id only): each must exist, none twice, 1 to the maximum.</summary>
+    private ManagementResult<Role[]> ResolveRoles(IReadOnlyList<string> requested, bool byIdOnly = false)
+    {
+        if (requested.Count is 0 or > TokenGenerationRequest.MaxRoles)
+        {
+            return ManagementResult<Role[]>.Failed(ManagementStatus.InvalidRequest, $"A token holds 1 to {TokenGenerationRequest.MaxRoles} roles; {requested.Count} were given.");
+        }
+
+        var roles = new Role[requested.Count];
+        for (int i = 0; i < roles.Length; i++)
+        {
+            string? wanted = requested[i];
+            Role? role = string.IsNullOrEmpty(wanted) ? null
+                : byIdOnly ? (_roles.TryGetRole(wanted, out Role? byId) ? byId : null)
+                : _roles.FindRole(wanted);
+            if (role is null)
+            {
+                return ManagementResult<Role[]>.Failed(ManagementStatus.RoleNotFound, $"No role has the id or name '{SafeEcho.Role(wanted ?? string.Empty)}'.");
+            }
+
+            if (Array.FindIndex(roles, 0, i, r => string.Equals(r.Id, role.Id, StringComparison.OrdinalIgnoreCase)) >= 0)
+            {
+                return ManagementResult<Role[]>.Failed(ManagementStatus.InvalidRequest, $"The role '{role.Name}' is given twice.");
+            }
+
+            roles[i] = role;
+        }
+
+        return ManagementResult<Role[]>.Ok(roles);
+    }
 
     private static ManagementResult NotFound(string clientId) =>
         ManagementResult.Failed(ManagementStatus.NotFound, $"No token with client id '{SafeEcho.ClientId(clientId)}' in this organization.");
@@ -545,5 +584,5 @@ public sealed class TokenManager : ITokenManager, IDisposable
     }
 
     /// <summary>What a rotation replaces, with what, and when the old token stops working.</summary>
-    private sealed record RotationPlan(StoredToken Old, Role Target, TimeSpan Grace);
+    private sealed record RotationPlan(StoredToken Old, Role[] Targets, TimeSpan Grace);
 }

@@ -3,8 +3,11 @@ namespace TokenSdk.Management;
 /// <summary>Optional details for <see cref="ITokenManager.RotateAsync"/>.</summary>
 public sealed class TokenRotateOptions
 {
-    /// <summary>Gets the role (id or name) of the new token; <see langword="null"/> keeps the old token's role.</summary>
-    public string? Role { get; init; }
+    /// <summary>
+    /// Gets the roles (ids or names) of the new token; <see langword="null"/> keeps the old token's roles. A token's
+    /// roles cannot be edited: rotating with other roles is how a token changes role.
+    /// </summary>
+    public IReadOnlyList<string>? Roles { get; init; }
 
     /// <summary>
     /// Gets how long the old token keeps working beside the new one; <see langword="null"/> or zero deletes it at once.

@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace TokenSdk.Roles;
 
 /// <summary>
-/// A named set of permissions, optionally limited to some resources. Every token is generated for exactly one role.
+/// A named set of permissions, optionally limited to some resources. A token is generated for one or more roles.
 /// </summary>
 /// <remarks>
 /// Roles are immutable. A token records only its role's <see cref="Id"/>, and verification resolves the role from
@@ -89,6 +89,7 @@ public sealed class Role
         Permissions = set.ToFrozenSet(StringComparer.Ordinal);
         Resources = scopes.AsReadOnly();
         IsDefault = isDefault;
+        AsList = Array.AsReadOnly([this]);
     }
 
     /// <summary>Gets the stable id that tokens refer to.</summary>
@@ -108,6 +109,9 @@ public sealed class Role
 
     /// <summary>Gets whether this is one of the built-in <see cref="DefaultRoles"/> (as opposed to a custom role).</summary>
     public bool IsDefault { get; }
+
+    /// <summary>Gets this role as a read-only list of one, made once, so that a result can hand it out without allocating.</summary>
+    internal IReadOnlyList<Role> AsList { get; }
 
     /// <summary>Returns whether the role grants <paramref name="permission"/> on at least some resource.</summary>
     /// <param name="permission">The permission name.</param>

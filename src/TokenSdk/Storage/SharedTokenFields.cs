@@ -9,10 +9,13 @@ namespace TokenSdk.Storage;
 /// </summary>
 internal sealed class SharedTokenFields : IEquatable<SharedTokenFields>
 {
+    private IReadOnlyList<string>? _roleIds;
+
     public SharedTokenFields(string organizationId, string roleId, VerifierAlgorithm algorithm, string? keyId, TimeSpan createdAtOffset)
     {
         OrganizationId = organizationId;
         RoleId = roleId;
+        HasSeveralRoles = roleId.Contains(TokenRoleIds.Separator, StringComparison.Ordinal);
         Algorithm = algorithm;
         KeyId = keyId;
         CreatedAtOffset = createdAtOffset;
@@ -20,7 +23,14 @@ internal sealed class SharedTokenFields : IEquatable<SharedTokenFields>
 
     public string OrganizationId { get; }
 
+    /// <summary>Gets the stored form of the roles: one id, or several joined (<see cref="TokenRoleIds"/>).</summary>
     public string RoleId { get; }
+
+    /// <summary>Gets whether <see cref="RoleId"/> names more than one role.</summary>
+    public bool HasSeveralRoles { get; }
+
+    /// <summary>Gets the role ids, split once per instance on first use (never on the verification path).</summary>
+    public IReadOnlyList<string> RoleIds => _roleIds ??= Array.AsReadOnly(TokenRoleIds.Split(RoleId));
 
     public VerifierAlgorithm Algorithm { get; }
 

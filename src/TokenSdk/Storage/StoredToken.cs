@@ -4,7 +4,7 @@ using TokenSdk.Hashing;
 namespace TokenSdk.Storage;
 
 /// <summary>
-/// What a store keeps of a token: its client id, organization, role id, one-way <see cref="StoredVerifier"/> and
+/// What a store keeps of a token: its client id, organization, role ids, one-way <see cref="StoredVerifier"/> and
 /// metadata. Never the secret, never the token or its hash part T: a leaked store yields no working credential.
 /// </summary>
 /// <remarks>
@@ -24,16 +24,37 @@ public sealed class StoredToken
     /// <summary>Creates a record.</summary>
     /// <param name="clientId">The client id: 24 ASCII letters.</param>
     /// <param name="organizationId">The organization the token belongs to.</param>
-    /// <param name="roleId">The id of the token's role.</param>
+    /// <param name="roleId">
+    /// The id of the token's role; for a token of several roles, their ids joined with <c>,</c> in order (the form
+    /// <see cref="RoleId"/> returns, which is what a store persists).
+    /// </param>
     /// <param name="verifier">The one-way verifier V.</param>
     /// <param name="createdAt">When the token was generated.</param>
     /// <exception cref="ArgumentNullException">A string argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An argument is malformed, or <paramref name="verifier"/> is empty.</exception>
     public StoredToken(string clientId, string organizationId, string roleId, StoredVerifier verifier, DateTimeOffset createdAt)
+        : this(clientId, organizationId, verifier, createdAt, roleId, ValidateStoredRoles(roleId))
     {
+    }
+
+    /// <summary>Creates a record for a token of one or more roles.</summary>
+    /// <param name="clientId">The client id: 24 ASCII letters.</param>
+    /// <param name="organizationId">The organization the token belongs to.</param>
+    /// <param name="roleIds">The ids of the token's roles: 1 to 16 distinct ids (compared case-insensitively), in the order to show them.</param>
+    /// <param name="verifier">The one-way verifier V.</param>
+    /// <param name="createdAt">When the token was generated.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An argument is malformed, or <paramref name="verifier"/> is empty.</exception>
+    public StoredToken(string clientId, string organizationId, IEnumerable<string> roleIds, StoredVerifier verifier, DateTimeOffset createdAt)
+        : this(clientId, organizationId, verifier, createdAt, JoinRoles(roleIds), true)
+    {
+    }
+
+    private StoredToken(string clientId, string organizationId, StoredVerifier verifier, DateTimeOffset createdAt, string roleId, bool rolesValid)
+    {
+        System.Diagnostics.Debug.Assert(rolesValid, "Validated by the caller.");
         ArgumentNullException.ThrowIfNull(clientId);
         ArgumentException.ThrowIfNullOrEmpty(organizationId);
-        ArgumentException.ThrowIfNullOrEmpty(roleId);
         if (!CredentialGenerator.IsClientId(clientId))
         {
             throw new ArgumentException("A client id is 24 ASCII letters.", nameof(clientId));
@@ -78,8 +99,15 @@ public sealed class StoredToken
     /// <summary>Gets the organization the token belongs to.</summary>
     public string OrganizationId => Shared.OrganizationId;
 
-    /// <summary>Gets the id of the token's role; the role itself is resolved from the catalog at verification.</summary>
+    /// <summary>
+    /// Gets the id of the token's role, or for a token of several roles their ids joined with <c>,</c> in order: the one
+    /// string a store persists and gives back to <see cref="StoredToken(string, string, string, StoredVerifier, DateTimeOffset)"/>.
+    /// Roles are resolved from the catalog at verification. To test for a role, use <see cref="RoleIds"/>.
+    /// </summary>
     public string RoleId => Shared.RoleId;
+
+    /// <summary>Gets the ids of the token's roles (at least one), in the order they were given at generation.</summary>
+    public IReadOnlyList<string> RoleIds => Shared.RoleIds;
 
     /// <summary>Gets the one-way verifier V.</summary>
     public StoredVerifier Verifier => new(Shared.Algorithm, Shared.KeyId, _verifierValue);
@@ -123,6 +151,23 @@ public sealed class StoredToken
     {
         System.Diagnostics.Debug.Assert(shared.Equals(Shared), "Only equal fields may be swapped in.");
         return new(this, shared, _expiresAtUtcTicks);
+    }
+
+    private static bool ValidateStoredRoles(string roleId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(roleId);
+        if (!TokenRoleIds.IsValid(roleId))
+        {
+            throw new ArgumentException($"The role ids must be 1 to {TokenRoleIds.MaxRoles} distinct, non-empty ids joined with '{TokenRoleIds.Separator}'.", nameof(roleId));
+        }
+
+        return true;
+    }
+
+    private static string JoinRoles(IEnumerable<string> roleIds)
+    {
+        ArgumentNullException.ThrowIfNull(roleIds);
+        return TokenRoleIds.TryJoin(roleIds, out string joined, out string? error) ? joined : throw new ArgumentException(error, nameof(roleIds));
     }
 
     /// <summary>Returns the client id, organization and role; the verifier is not shown.</summary>

@@ -11,7 +11,7 @@ namespace TokenSdk.Verification;
 
 /// <summary>
 /// The default <see cref="ITokenVerifier"/>: parse (no allocation, checksum first) → store lookup → H(T) compared
-/// with the stored verifier in constant time → expiry → role resolved from the catalog.
+/// with the stored verifier in constant time → expiry → roles resolved from the catalog.
 /// </summary>
 /// <remarks>
 /// An unknown client id costs the same hashing work as a known one, so timing does not reveal which client ids
@@ -32,6 +32,7 @@ public sealed class TokenVerifier : ITokenVerifier
     // role id; the tokensdk.verifications metric counts every failure.
     private readonly ConcurrentDictionary<string, byte> _unknownKeysReported = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _missingRolesReported = new(StringComparer.Ordinal);
+    private readonly RoleSetCache _roleSets = new();
 
     /// <summary>Creates a verifier.</summary>
     /// <param name="store">The token store.</param>
@@ -138,17 +139,26 @@ public sealed class TokenVerifier : ITokenVerifier
 
         // The catalog answers from memory without allocating (RoleCatalog: by the id's instance, which the records of
         // a role share); a role from a role source is asked for every time, as it may change.
-        if (!_roles.TryGetRole(record.RoleId, out Role? role))
+        if (!record.Shared.HasSeveralRoles)
         {
-            if (_missingRolesReported.TryAdd(record.RoleId, 0))
-            {
-                Log.RoleNotFound(_logger, record.ClientId, record.RoleId);
-            }
-
-            return TokenVerificationResult.Failed(VerificationStatus.RoleNotFound, record);
+            return _roles.TryGetRole(record.RoleId, out Role? role)
+                ? TokenVerificationResult.Valid(record, role)
+                : RoleNotFound(record, record.RoleId);
         }
 
-        return TokenVerificationResult.Valid(record, role);
+        return _roleSets.TryResolve(record.RoleId, _roles, out RoleSet? roles, out string? missingRoleId)
+            ? TokenVerificationResult.Valid(record, roles)
+            : RoleNotFound(record, missingRoleId!);
+    }
+
+    private TokenVerificationResult RoleNotFound(StoredToken record, string roleId)
+    {
+        if (_missingRolesReported.TryAdd(roleId, 0))
+        {
+            Log.RoleNotFound(_logger, record.ClientId, roleId);
+        }
+
+        return TokenVerificationResult.Failed(VerificationStatus.RoleNotFound, record);
     }
 
     private TokenVerificationResult Report(TokenVerificationResult result, string? token)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using TokenSdk.Credentials;
 using TokenSdk.Hashing;
+using TokenSdk.Management;
 using TokenSdk.PostgreSql.Tests.TestSupport;
 using TokenSdk.Roles;
 using TokenSdk.Storage;

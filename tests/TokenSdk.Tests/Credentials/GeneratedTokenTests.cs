@@ -228,7 +228,7 @@ public class GeneratedTokenTests
         const string secret = "pQ3xZ9kLm2Nv8RtY5wB7cD1eF4gH6jK0sU2vX3yA5bC7";
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
         return new GeneratedToken(
-            clientId, secret, ChecksummedTokenFormat.Default.Format(clientId, hash), roleId, roleName, organizationId,
+            clientId, secret, ChecksummedTokenFormat.Default.Format(clientId, hash), [roleId], [roleName], organizationId,
             generatedOn ?? new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero), null, null, TokenFormatKind.Checksummed);
     }
 

@@ -116,7 +116,7 @@ public class TokenManagerAuthorizationTests
         ManagementResult<GeneratedToken> result = await fixture.Manager.GenerateAsync(dba, roleId, cancellationToken: Ct);
 
         Assert.True(result.Succeeded, result.ToString());
-        Assert.Equal(roleId, (await fixture.VerifyAsync(result.Value!.Token)).Role!.Id);
+        Assert.Equal(roleId, (await fixture.VerifyAsync(result.Value!.Token)).Roles.Single().Id);
         Assert.Empty(fixture.Audit.OfKind(TokenAuditEventKind.Denied));
     }
 
@@ -181,10 +181,10 @@ public class TokenManagerAuthorizationTests
         GeneratedToken old = await fixture.GenerateAsync(DefaultRoles.ReadOnlyUser);
 
         ManagementResult<GeneratedToken> result = await fixture.Manager.RotateAsync(
-            ManagementFixture.Admin(), old.ClientId, new TokenRotateOptions { Role = "reports-exporter" }, Ct);
+            ManagementFixture.Admin(), old.ClientId, new TokenRotateOptions { Roles = ["reports-exporter"] }, Ct);
 
         Assert.True(result.Succeeded, result.ToString());
-        Assert.Equal("reports-exporter", (await fixture.VerifyAsync(result.Value!.Token)).Role!.Id);
+        Assert.Equal("reports-exporter", (await fixture.VerifyAsync(result.Value!.Token)).Roles.Single().Id);
     }
 
     [Fact]
@@ -259,7 +259,7 @@ public class TokenManagerAuthorizationTests
         string before = await fixture.SnapshotAsync();
 
         ManagementResult<GeneratedToken> result = await fixture.Manager.RotateAsync(
-            dba, readOnly.ClientId, new TokenRotateOptions { Role = DefaultRoles.OrganizationAdministrator.Name }, Ct);
+            dba, readOnly.ClientId, new TokenRotateOptions { Roles = [DefaultRoles.OrganizationAdministrator.Name] }, Ct);
 
         Assert.NotNull(result.MissingPermission);
         AssertDenied(fixture, result, ManagementStatus.EscalationDenied, "rotate", result.MissingPermission);

@@ -21,7 +21,7 @@ public class TokenManagerRotationTests
         GeneratedToken fresh = result.GetValueOrThrow();
         TokenVerificationResult freshVerified = await fixture.VerifyAsync(fresh.Token);
         Assert.True(freshVerified.IsValid);
-        Assert.Same(DefaultRoles.ReadWriteUser, freshVerified.Role);
+        Assert.Same(DefaultRoles.ReadWriteUser, Assert.Single(freshVerified.Roles));
         Assert.Equal(VerificationStatus.UnknownClient, (await fixture.VerifyAsync(old.Token)).Status);
         Assert.NotEqual(old.ClientId, fresh.ClientId);
         Assert.Equal(old.RoleId, fresh.RoleId);
@@ -84,12 +84,12 @@ public class TokenManagerRotationTests
         TokenCaller dba = ManagementFixture.Caller("dora", DefaultRoles.DatabaseAdministrator);
 
         ManagementResult<GeneratedToken> result = await fixture.Manager.RotateAsync(
-            dba, old.ClientId, new TokenRotateOptions { Role = "Read/Write User", Description = "now writes too" }, Ct);
+            dba, old.ClientId, new TokenRotateOptions { Roles = ["Read/Write User"], Description = "now writes too" }, Ct);
 
         GeneratedToken fresh = result.GetValueOrThrow();
         Assert.Equal(DefaultRoles.ReadWriteUser.Id, fresh.RoleId);
         Assert.Equal("now writes too", fresh.Description);
-        Assert.Same(DefaultRoles.ReadWriteUser, (await fixture.VerifyAsync(fresh.Token)).Role);
+        Assert.Same(DefaultRoles.ReadWriteUser, Assert.Single((await fixture.VerifyAsync(fresh.Token)).Roles));
         Assert.Equal(DefaultRoles.ReadWriteUser.Id, fixture.Audit.OfKind(TokenAuditEventKind.Rotated).Single().RoleId);
     }
 
@@ -101,7 +101,7 @@ public class TokenManagerRotationTests
         string before = await fixture.SnapshotAsync();
 
         ManagementResult<GeneratedToken> result = await fixture.Manager.RotateAsync(
-            ManagementFixture.Admin(), old.ClientId, new TokenRotateOptions { Role = "no-such-role" }, Ct);
+            ManagementFixture.Admin(), old.ClientId, new TokenRotateOptions { Roles = ["no-such-role"] }, Ct);
 
         Assert.Equal(ManagementStatus.RoleNotFound, result.Status);
         Assert.Equal(before, await fixture.SnapshotAsync());
@@ -129,7 +129,7 @@ public class TokenManagerRotationTests
         string before = await fixture.SnapshotAsync();
 
         ManagementResult<GeneratedToken> result = await fixture.Manager.RotateAsync(
-            ManagementFixture.Admin(), manager.ClientId, new TokenRotateOptions { Role = DefaultRoles.ReadOnlyUser.Id }, Ct);
+            ManagementFixture.Admin(), manager.ClientId, new TokenRotateOptions { Roles = [DefaultRoles.ReadOnlyUser.Id] }, Ct);
 
         Assert.Equal(ManagementStatus.LockoutPrevented, result.Status);
         Assert.Equal(before, await fixture.SnapshotAsync());

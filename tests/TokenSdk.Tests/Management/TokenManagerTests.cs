@@ -74,7 +74,7 @@ public class TokenManagerTests
 
         // Assert 3: it works with its role and organization; listings show metadata and no secret.
         Assert.Equal(VerificationStatus.Valid, verified.Status);
-        Assert.Same(DefaultRoles.ReadWriteUser, verified.Role);
+        Assert.Same(DefaultRoles.ReadWriteUser, Assert.Single(verified.Roles));
         Assert.Equal("acme", verified.OrganizationId);
         Assert.Equal(details.ClientId, verified.ClientId);
         Assert.True(verifiedPair.IsValid);

@@ -28,7 +28,7 @@ public class TokenVerificationResultTests
         Assert.False(result.HasPermission(Permissions.OrgTokenWrite));
         Assert.False(result.Allows(Permissions.DbCql, ResourceScope.ForDatabase("acme", "orders")));
         Assert.Empty(result.Permissions);
-        Assert.Null(result.Role);
+        Assert.Empty(result.Roles);
         Assert.Null(result.ClientId);
         Assert.Equal("None", result.ToString());
     }

@@ -29,7 +29,7 @@ public class TokenVerifierTests
         Assert.True(result.IsValid);
         Assert.Equal(token.ClientId, result.ClientId);
         Assert.Equal("acme", result.OrganizationId);
-        Assert.Same(DefaultRoles.DatabaseAdministrator, result.Role);
+        Assert.Same(DefaultRoles.DatabaseAdministrator, Assert.Single(result.Roles));
         Assert.Contains(Permissions.OrgTokenWrite, result.Permissions);
         Assert.True(result.HasPermission(Permissions.DbCql));
     }
@@ -56,7 +56,7 @@ public class TokenVerifierTests
 
         Assert.True(result.IsValid);
         Assert.Equal(token.ClientId, result.ClientId);
-        Assert.Same(DefaultRoles.ReadWriteUser, result.Role);
+        Assert.Same(DefaultRoles.ReadWriteUser, Assert.Single(result.Roles));
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public class TokenVerifierTests
         Assert.Equal(VerificationStatus.Mismatch, result.Status);
         Assert.False(result.IsValid);
         Assert.Empty(result.Permissions);
-        Assert.Null(result.Role);
+        Assert.Empty(result.Roles);
     }
 
     [Fact]
@@ -383,7 +383,7 @@ public class TokenVerifierTests
         TokenVerificationResult result = await fixture.Verifier.VerifyAsync(issued.Details.Token, Ct);
 
         Assert.True(result.IsValid, result.ToString());
-        Assert.Same(DefaultRoles.ReadWriteUser, result.Role);
+        Assert.Same(DefaultRoles.ReadWriteUser, Assert.Single(result.Roles));
     }
 
     [Fact]
@@ -404,7 +404,7 @@ public class TokenVerifierTests
 
         // Assert
         Assert.Equal(0, allocated);
-        Assert.Same(custom, (await fixture.Verifier.VerifyAsync(issued.Details.Token, Ct)).Role);
+        Assert.Same(custom, Assert.Single((await fixture.Verifier.VerifyAsync(issued.Details.Token, Ct)).Roles));
     }
 
     [Fact]
