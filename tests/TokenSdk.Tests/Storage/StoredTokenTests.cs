@@ -115,4 +115,61 @@ public class StoredTokenTests
         Assert.Contains(record.ClientId, text, StringComparison.Ordinal);
         Assert.DoesNotContain(encoded.Split('$')[^1], text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Constructor_SeveralRoleIds_KeepsThemInOrderAndJoinsThemForStores()
+    {
+        StoredToken source = NewRecord();
+
+        var record = new StoredToken(source.ClientId, "acme", ["read-only-user", "billing-administrator"], source.Verifier, source.CreatedAt);
+        var reread = new StoredToken(record.ClientId, record.OrganizationId, record.RoleId, record.Verifier, record.CreatedAt);
+
+        Assert.Equal(["read-only-user", "billing-administrator"], record.RoleIds);
+        Assert.Equal("read-only-user,billing-administrator", record.RoleId);
+        Assert.Equal(record.RoleIds, reread.RoleIds);
+        Assert.Equal(["read-only-user"], NewRecord().RoleIds);
+        Assert.Contains("Role = read-only-user,billing-administrator", record.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new string[0], "1 to 16 roles; 0 were given")]
+    [InlineData(new[] { "a", "A" }, "'A' is given twice")]
+    [InlineData(new[] { "a", "" }, "null or empty")]
+    [InlineData(new[] { "a,b" }, "cannot contain ','")]
+    public void Constructor_BadRoleIdList_Throws(string[] roleIds, string message)
+    {
+        StoredToken source = NewRecord();
+
+        ArgumentException error = Assert.Throws<ArgumentException>(
+            () => new StoredToken(source.ClientId, "acme", roleIds, source.Verifier, source.CreatedAt));
+
+        Assert.Equal("roleIds", error.ParamName);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("a,,b")]
+    [InlineData("a,b,A")]
+    [InlineData(",a")]
+    [InlineData("a,")]
+    public void Constructor_BadJoinedRoleIds_Throws(string roleId)
+    {
+        StoredToken source = NewRecord();
+
+        ArgumentException error = Assert.Throws<ArgumentException>(
+            () => new StoredToken(source.ClientId, "acme", roleId, source.Verifier, source.CreatedAt));
+
+        Assert.Equal("roleId", error.ParamName);
+    }
+
+    [Fact]
+    public void Constructor_SeventeenRoleIds_Throws()
+    {
+        StoredToken source = NewRecord();
+        string[] ids = Enumerable.Range(1, 17).Select(i => $"r{i}").ToArray();
+
+        Assert.Throws<ArgumentException>(() => new StoredToken(source.ClientId, "acme", ids, source.Verifier, source.CreatedAt));
+        Assert.Throws<ArgumentException>(() => new StoredToken(source.ClientId, "acme", string.Join(',', ids), source.Verifier, source.CreatedAt));
+        Assert.Equal(16, new StoredToken(source.ClientId, "acme", ids[..16], source.Verifier, source.CreatedAt).RoleIds.Count);
+    }
 }
