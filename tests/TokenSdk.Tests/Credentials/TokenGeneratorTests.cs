@@ -652,4 +652,27 @@ public class TokenGeneratorTests
         // Assert
         Assert.Contains("CreatedBy", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Generate_SeveralRoles_RecordAndDetailsHoldThemAll()
+    {
+        IssuedToken issued = new TokenGenerator().Generate(
+            new TokenGenerationRequest([DefaultRoles.BillingAdministrator, DefaultRoles.ReadOnlyUser]));
+
+        Assert.Equal(["billing-administrator", "read-only-user"], issued.Record.RoleIds);
+        Assert.Equal(["billing-administrator", "read-only-user"], issued.Details.RoleIds);
+        Assert.Equal(["Billing Administrator", "Read Only User"], issued.Details.RoleNames);
+    }
+
+    [Fact]
+    public void TokenGenerationRequest_BadRoleList_Throws()
+    {
+        Role twin = new("read-only-USER", "Twin", [Permissions.DbCql]);
+
+        Assert.Throws<ArgumentNullException>(() => new TokenGenerationRequest((IEnumerable<Role>)null!));
+        Assert.Contains("0 were given", Assert.Throws<ArgumentException>(() => new TokenGenerationRequest(Array.Empty<Role>())).Message, StringComparison.Ordinal);
+        Assert.Contains("null", Assert.Throws<ArgumentException>(() => new TokenGenerationRequest([DefaultRoles.ReadOnlyUser, null!])).Message, StringComparison.Ordinal);
+        Assert.Contains("twice", Assert.Throws<ArgumentException>(() => new TokenGenerationRequest([DefaultRoles.ReadOnlyUser, twin])).Message, StringComparison.Ordinal);
+        Assert.Equal([DefaultRoles.ReadOnlyUser], new TokenGenerationRequest([DefaultRoles.ReadOnlyUser]).Roles);
+    }
 }
