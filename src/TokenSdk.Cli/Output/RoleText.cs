@@ -22,7 +22,7 @@ internal static class RoleText
         var names = new string[token.RoleIds.Count];
         for (int i = 0; i < names.Length; i++)
         {
-            names[i] = (i < token.RoleNames.Count ? token.RoleNames[i] : null) ?? token.RoleIds[i];
+            names[i] = token.RoleNames[i] ?? token.RoleIds[i];
         }
 
         return string.Join(Separator, names);
