@@ -47,6 +47,27 @@ public sealed class AstraTokenJsonTests
     }
 
     [Fact]
+    public async Task WriteTokenList_TokenOfSeveralRoles_ListsEveryRoleIdInOrder()
+    {
+        using var fixture = new ManagementFixture(new TokenSdkOptions());
+        GeneratedToken token = (await fixture.Manager.GenerateAsync(
+            ManagementFixture.Admin(), [DefaultRoles.ReadOnlyUser.Id, DefaultRoles.BillingAdministrator.Name], cancellationToken: Ct)).GetValueOrThrow();
+        TokenInfo info = (await fixture.Manager.GetAsync(ManagementFixture.Admin(), token.ClientId, Ct)).GetValueOrThrow();
+
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            AstraTokenJson.WriteTokenList(writer, [info]);
+        }
+
+        using JsonDocument json = JsonDocument.Parse(buffer.ToArray());
+        JsonElement client = Assert.Single(json.RootElement.GetProperty("clients").EnumerateArray());
+        Assert.Equal(
+            [DefaultRoles.ReadOnlyUser.Id, DefaultRoles.BillingAdministrator.Id],
+            client.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!));
+    }
+
+    [Fact]
     public void FormatInstant_AnyOffset_IsUtcWithMillisecondsAndZ()
     {
         string text = AstraTokenJson.FormatInstant(new DateTimeOffset(2026, 11, 28, 6, 23, 39, 641, TimeSpan.FromHours(2)));
