@@ -11,6 +11,7 @@
 //                            or in <local app data>/TokenSdk.Samples.WebApi/bootstrap with PostgreSQL)
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
+using TokenSdk.AspNetCore.Authentication;
 using TokenSdk.AspNetCore.Authorization;
 using TokenSdk.Roles;
 using TokenSdk.Samples.WebApi;
@@ -37,7 +38,11 @@ WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 // the server with one line naming the setting.
 store.AddTo(builder.Services.AddTokenSdk(options => builder.Configuration.GetSection("TokenSdk").Bind(options)));
 // Application tokens for the API; a cookie session for people using the token management page (SampleSignIn).
-builder.Services.AddAuthentication().AddApplicationTokens(options => options.AcceptBasic = true).AddSampleSignIn();
+// Application tokens are the default scheme (the API's endpoints use it); only the page and the management API also
+// take the cookie session.
+builder.Services.AddAuthentication(ApplicationTokenDefaults.AuthenticationScheme)
+    .AddApplicationTokens(options => options.AcceptBasic = true)
+    .AddSampleSignIn();
 builder.Services.AddAntiforgery();
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy("schema-admin", policy => policy.RequirePermission(Permissions.DbKeyspaceCreate));

@@ -117,6 +117,20 @@ public sealed partial class SignInTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await Client.GetAsync(new Uri("/v2/clientIdSecrets", UriKind.Relative), Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task ApiEndpoints_StillAuthenticateApplicationTokensAndNotTheCookieSession()
+    {
+        BootstrapFile admin = BootstrapFile.Read(BootstrapPath);
+        using var bearerClient = new HttpClient { BaseAddress = _server!.Address };
+        using var data = new HttpRequestMessage(HttpMethod.Get, "/data");
+        data.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin.Token);
+
+        Assert.Equal(HttpStatusCode.OK, (await bearerClient.SendAsync(data, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await bearerClient.GetAsync(new Uri("/data", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostSignInAsync(admin.Token)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Client.GetAsync(new Uri("/data", UriKind.Relative), Ct)).StatusCode);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _client?.Dispose();
