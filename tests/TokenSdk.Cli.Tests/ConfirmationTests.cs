@@ -21,7 +21,7 @@ public sealed class ConfirmationTests
         CliResult verified = await store.RunWithInputAsync(token.Token, "tokens", "verify");
 
         Assert.Equal(1, answered.ExitCode);
-        Assert.Contains($"Delete token {token.ClientId}? [y/N]", answered.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"Delete token {token.ClientId} (Read Only User)? [y/N]", answered.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("was not deleted", answered.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(0, verified.ExitCode);
     }

@@ -4,7 +4,8 @@ namespace TokenSdk.AspNetCore.Management;
 
 /// <summary>
 /// The body of <c>POST /v2/clientIdSecrets</c> and <c>POST /v2/tokens</c>, as the Astra DevOps API takes it:
-/// <c>{"roles": [...], "orgId"?, "description"?, "tokenExpiry"?}</c>.
+/// <c>{"roles": [...], "orgId"?, "description"?, "tokenExpiry"?}</c>, <c>roles</c> holding role ids or names (how many,
+/// and whether repeated, is checked by the endpoint).
 /// </summary>
 /// <remarks>
 /// Read strictly: a field the contract does not know, a field given twice or a value of the wrong type is refused

@@ -15,11 +15,16 @@ internal sealed record ManagementError(int Id, int Status, string Title)
     /// <summary>The body, a field, or a query parameter is not valid.</summary>
     public static readonly ManagementError InvalidRequest = new(40000, StatusCodes.Status400BadRequest, "Invalid request");
 
-    /// <summary>The role asked for in a create request is not in the catalog.</summary>
+    /// <summary>A role asked for in a create request is not in the catalog (the message names the first such role).</summary>
     public static readonly ManagementError UnknownRole = new(40001, StatusCodes.Status400BadRequest, "Unknown role");
 
-    /// <summary>A create request names more than one role; one role per token is supported for now.</summary>
-    public static readonly ManagementError SeveralRoles = new(40002, StatusCodes.Status400BadRequest, "One role per token");
+    /// <summary>
+    /// A create request's <c>roles</c> is not a list a token can hold: more than
+    /// <see cref="Credentials.TokenGenerationRequest.MaxRoles"/> roles, or one role twice (by the same or another
+    /// spelling, or by id and by name). Before a token could hold several roles, this id meant "more than one role":
+    /// the same condition with a lower limit.
+    /// </summary>
+    public static readonly ManagementError RoleListRefused = new(40002, StatusCodes.Status400BadRequest, "Too many or repeated roles");
 
     /// <summary>No valid credential was presented.</summary>
     public static readonly ManagementError AuthenticationRequired = new(40100, StatusCodes.Status401Unauthorized, "Authentication required");
@@ -27,7 +32,7 @@ internal sealed record ManagementError(int Id, int Status, string Title)
     /// <summary>The caller lacks the permission the operation needs.</summary>
     public static readonly ManagementError PermissionRequired = new(40300, StatusCodes.Status403Forbidden, "Permission required");
 
-    /// <summary>The role would grant more than the caller holds.</summary>
+    /// <summary>A role asked for would grant more than the caller holds (the message names the first such role).</summary>
     public static readonly ManagementError EscalationRefused = new(40301, StatusCodes.Status403Forbidden, "Privilege escalation refused");
 
     /// <summary>The caller may not do this for another reason (for example, an <c>orgId</c> that is not its own).</summary>

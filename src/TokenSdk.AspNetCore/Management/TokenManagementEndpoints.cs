@@ -58,9 +58,11 @@ internal sealed class TokenManagementEndpoints
     };
 
     /// <summary>
-    /// <c>POST clientIdSecrets</c> and <c>POST tokens</c>: generates a token; 200 with the details, sent once and never
-    /// cached. The body is read as JSON whatever its <c>Content-Type</c> (none, <c>text/plain</c>, or the
-    /// <c>application/x-www-form-urlencoded</c> of <c>curl -d</c>), as the contract's curl examples send it.
+    /// <c>POST clientIdSecrets</c> and <c>POST tokens</c>: generates a token of the 1 to
+    /// <see cref="TokenGenerationRequest.MaxRoles"/> roles of <c>roles</c> (each by id or name); 200 with the details,
+    /// every role id in the order asked, sent once and never cached. The body is read as JSON whatever its
+    /// <c>Content-Type</c> (none, <c>text/plain</c>, or the <c>application/x-www-form-urlencoded</c> of <c>curl -d</c>),
+    /// as the contract's curl examples send it.
     /// </summary>
     public async Task CreateAsync(HttpContext context)
     {
@@ -73,10 +75,10 @@ internal sealed class TokenManagementEndpoints
         }
 
         var options = new TokenGenerateOptions { Description = request.Description, OrganizationId = request.OrgId, ExpiresAt = request.TokenExpiry };
-        ManagementResult<GeneratedToken> result = await Manager(context).GenerateAsync(caller, request.Roles[0], options, context.RequestAborted).ConfigureAwait(false);
+        ManagementResult<GeneratedToken> result = await Manager(context).GenerateAsync(caller, request.Roles, options, context.RequestAborted).ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            await FailureAsync(context, result).ConfigureAwait(false);
+            await CreateFailureAsync(context, caller, request.Roles, result).ConfigureAwait(false);
             return;
         }
 
@@ -259,7 +261,7 @@ internal sealed class TokenManagementEndpoints
 
             if (length == 0)
             {
-                return Invalid("The request body is missing; send {\"roles\": [\"<role id or name>\"], \"description\": \"...\"}.");
+                return Invalid("The request body is missing; send {\"roles\": [\"<role id or name>\", ...], \"description\": \"...\"}.");
             }
 
             // Whatever the Content-Type: the contract's curl examples send JSON with none, or with curl -d's form type.
@@ -268,14 +270,8 @@ internal sealed class TokenManagementEndpoints
                 return Invalid(error!);
             }
 
-            return body!.Roles switch
-            {
-                [] => Invalid("'roles' is required: give one role id or name, e.g. {\"roles\": [\"read-only-user\"]}."),
-                [{ Length: 0 }] => Invalid("'roles' holds an empty role id or name."),
-                [_] => (body, null, null),
-                _ => (null, ManagementError.SeveralRoles,
-                    $"'roles' holds {body.Roles.Count.ToString(CultureInfo.InvariantCulture)} roles; one role per token is supported for now."),
-            };
+            string? rolesError = CheckRoles(body!.Roles, out ManagementError? rolesErrorKind);
+            return rolesError is null ? (body, null, null) : (null, rolesErrorKind, rolesError);
         }
         finally
         {
@@ -286,6 +282,93 @@ internal sealed class TokenManagementEndpoints
 
         string TooLarge() => $"The request body is larger than {_maxRequestBodySize.ToString(CultureInfo.InvariantCulture)} bytes.";
     }
+
+    /// <summary>
+    /// What can be told of <c>roles</c> without the catalog (and so before the manager authorizes anything): 1 to
+    /// <see cref="TokenGenerationRequest.MaxRoles"/> entries, none empty, none written twice (ids and names compare
+    /// case-insensitively, so two spellings differing only in case are the same role or both unknown). Entries are
+    /// named by position, never echoed: a credential pasted there must not come back.
+    /// </summary>
+    private static string? CheckRoles(IReadOnlyList<string> roles, out ManagementError? error)
+    {
+        error = ManagementError.InvalidRequest;
+        if (roles.Count == 0)
+        {
+            return "'roles' is required: give one or more role ids or names, e.g. {\"roles\": [\"read-only-user\"]}.";
+        }
+
+        if (roles.Count > TokenGenerationRequest.MaxRoles)
+        {
+            error = ManagementError.RoleListRefused;
+            return $"'roles' holds {Number(roles.Count)} roles; a token holds at most {Number(TokenGenerationRequest.MaxRoles)}.";
+        }
+
+        for (int i = 0; i < roles.Count; i++)
+        {
+            if (roles[i].Length == 0)
+            {
+                return roles.Count == 1 ? "'roles' holds an empty role id or name." : $"'roles' holds an empty role id or name (entry {Number(i + 1)}).";
+            }
+
+            for (int j = 0; j < i; j++)
+            {
+                if (string.Equals(roles[j], roles[i], StringComparison.OrdinalIgnoreCase))
+                {
+                    error = ManagementError.RoleListRefused;
+                    return $"'roles' names the same role twice (entries {Number(j + 1)} and {Number(i + 1)}); give each role once.";
+                }
+            }
+        }
+
+        error = null;
+        return null;
+    }
+
+    /// <summary>
+    /// Answers a refused create. The manager names the refused role in its audit, not in its result; the requested
+    /// roles are looked up again here (after the manager decided, so nothing is told before it authorized the caller)
+    /// to name the role the caller cannot grant, or the role given twice (by id and by name, say).
+    /// </summary>
+    private static Task CreateFailureAsync(HttpContext context, TokenCaller caller, IReadOnlyList<string> requested, ManagementResult result)
+    {
+        if (result.Status is not (ManagementStatus.EscalationDenied or ManagementStatus.InvalidRequest))
+        {
+            return FailureAsync(context, result);
+        }
+
+        IRoleCatalog catalog = context.RequestServices.GetRequiredService<IRoleCatalog>();
+        var roles = new Role?[requested.Count];
+        for (int i = 0; i < roles.Length; i++)
+        {
+            roles[i] = catalog.FindRole(requested[i]);
+        }
+
+        if (result.Status == ManagementStatus.EscalationDenied)
+        {
+            // The caller's roles come from the same catalog (TokenCaller.FromPrincipal), so this finds the role the manager refused.
+            Role? refused = Array.Find(roles, r => r is not null && caller.FindEscalation(r) is not null);
+            return refused is null
+                ? FailureAsync(context, result)
+                : ProblemAsync(context, ManagementError.EscalationRefused,
+                    $"The role '{refused.Name}' grants the permission '{result.MissingPermission}', which the caller does not hold on every resource the role covers; a token cannot have more than its creator.");
+        }
+
+        for (int i = 1; i < roles.Length; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                if (roles[i] is { } role && roles[j] is { } earlier && string.Equals(role.Id, earlier.Id, StringComparison.OrdinalIgnoreCase))
+                {
+                    return ProblemAsync(context, ManagementError.RoleListRefused,
+                        $"'roles' names the role '{role.Name}' twice (entries {Number(j + 1)} and {Number(i + 1)}); give each role once.");
+                }
+            }
+        }
+
+        return FailureAsync(context, result);
+    }
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static bool TryParseReason(string text, out DeletionReason reason)
     {
@@ -310,7 +393,7 @@ internal sealed class TokenManagementEndpoints
             ? ProblemAsync(context, ManagementError.PermissionRequired, $"The caller lacks the permission '{permission}'.")
             : ProblemAsync(context, ManagementError.Refused, result.Message ?? "The caller may not do this."),
         ManagementStatus.EscalationDenied => ProblemAsync(context, ManagementError.EscalationRefused,
-            $"The role grants the permission '{result.MissingPermission}', which the caller does not hold on every resource the role covers; a token cannot have more than its creator."),
+            $"A role asked for grants the permission '{result.MissingPermission}', which the caller does not hold on every resource the role covers; a token cannot have more than its creator."),
         ManagementStatus.NotFound => ProblemAsync(context, ManagementError.TokenNotFound, result.Message ?? "No such token."),
         ManagementStatus.RoleNotFound => ProblemAsync(context, ManagementError.UnknownRole, result.Message ?? "No such role."),
         ManagementStatus.LockoutPrevented => ProblemAsync(context, ManagementError.DeletionRefused, result.Message ?? "The deletion policy refused."),

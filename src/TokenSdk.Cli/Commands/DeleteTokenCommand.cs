@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TokenSdk.Cli.Output;
 using TokenSdk.Cli.Stores;
 using TokenSdk.Management;
 
@@ -58,7 +59,7 @@ internal static class DeleteTokenCommand
                     $"Refusing to delete token {token.ClientId} without confirmation: stdin is not a terminal. Pass --yes to delete it.");
             }
 
-            context.Errors.Prompt($"Delete token {token.ClientId}? [y/N]");
+            context.Errors.Prompt($"Delete token {token.ClientId} ({RoleText.Names(token)})? [y/N]");
             string? answer = (await context.Environment.In.ReadLineAsync(cancellationToken).ConfigureAwait(false))?.Trim();
             if (!string.Equals(answer, "y", StringComparison.OrdinalIgnoreCase) && !string.Equals(answer, "yes", StringComparison.OrdinalIgnoreCase))
             {
@@ -69,7 +70,7 @@ internal static class DeleteTokenCommand
         CommandRunner.ThrowIfFailed(
             await session.Manager.DeleteAsync(session.Caller, token.ClientId, reason, cancellationToken).ConfigureAwait(false));
 
-        await context.Out.WriteLineAsync($"Deleted token {token.ClientId} ({token.RoleName ?? token.RoleId}); reason: {reasonName}.").ConfigureAwait(false);
+        await context.Out.WriteLineAsync($"Deleted token {token.ClientId} ({RoleText.Names(token)}); reason: {reasonName}.").ConfigureAwait(false);
         return ExitCodes.Success;
     }
 }

@@ -19,7 +19,7 @@ internal static class ListTokensCommand
             HelpName = "table|json",
         };
         output.AcceptOnlyFromAmong("table", "json");
-        var command = new Command("list", "List the tokens: client id, role, generation time, expiry, description. Never shows a secret.") { output };
+        var command = new Command("list", "List the tokens: client id, roles, generation time, expiry, description. Never shows a secret.") { output };
         CommandRunner.SetAction(command, environment, (parse, context, ct) => RunAsync(context, parse.GetValue(store), parse.GetValue(output), ct));
         return command;
     }
@@ -38,12 +38,12 @@ internal static class ListTokensCommand
             return ExitCodes.Success;
         }
 
-        var table = new TableWriter("CLIENT ID", "ROLE", "GENERATED ON", "EXPIRES AT", "DESCRIPTION");
+        var table = new TableWriter("CLIENT ID", "ROLES", "GENERATED ON", "EXPIRES AT", "DESCRIPTION");
         foreach (TokenInfo token in tokens)
         {
             table.AddRow(
                 token.ClientId,
-                token.RoleName ?? token.RoleId,
+                RoleText.Names(token),
                 Json.Time(token.GeneratedOn),
                 token.ExpiresAt is { } expiresAt ? Json.Time(expiresAt) : "never",
                 token.Description);

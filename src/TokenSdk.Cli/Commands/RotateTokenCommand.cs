@@ -7,7 +7,7 @@ using TokenSdk.Management;
 namespace TokenSdk.Cli.Commands;
 
 /// <summary>
-/// <c>tokensdk tokens rotate CLIENT_ID [--grace DURATION]</c>: issues a replacement (same role unless <c>--role</c>)
+/// <c>tokensdk tokens rotate CLIENT_ID [--grace DURATION]</c>: issues a replacement (same roles unless <c>--role</c>)
 /// and retires the old token at once or after the grace period.
 /// </summary>
 internal static class RotateTokenCommand
@@ -34,7 +34,10 @@ internal static class RotateTokenCommand
                 return null;
             },
         };
-        var role = new Option<string?>("--role", "-r") { Description = "Give the replacement another role (id or name).", HelpName = "ROLE" };
+        Option<string[]> roles = TokensCommands.RoleOption(
+            "Give the replacement these roles instead of the old token's (id or name). Repeat it for several " +
+            $"(-r database-administrator -r \"Billing Administrator\"): 1 to {TokenGenerationRequest.MaxRoles}, each once. Default: the old token's roles.",
+            required: false);
         var description = new Option<string?>("--description", "-d") { Description = "The replacement's description (default: the old one's).", HelpName = "TEXT" };
         Option<string?> format = TokensCommands.FormatOption();
         Option<string?> output = TokensCommands.DetailsOutputOption();
@@ -42,14 +45,14 @@ internal static class RotateTokenCommand
 
         var command = new Command("rotate", "Replace a token: prints the new token's details once; the old one stops at once or after --grace.")
         {
-            clientId, grace, role, description, format, output, outFile,
+            clientId, grace, roles, description, format, output, outFile,
         };
         CommandRunner.SetAction(command, environment, (parse, context, ct) => RunAsync(
             context, parse.GetValue(store), parse.GetRequiredValue(clientId),
             new TokenRotateOptions
             {
                 GracePeriod = parse.GetValue(grace),
-                Roles = parse.GetValue(role) is { } newRole ? [newRole] : null,
+                Roles = parse.GetValue(roles) is { Length: > 0 } newRoles ? newRoles : null,
                 Description = parse.GetValue(description),
                 Format = TokensCommands.ParseFormat(parse.GetValue(format)),
             },

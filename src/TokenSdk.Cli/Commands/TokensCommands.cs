@@ -32,6 +32,23 @@ internal static class TokensCommands
         return tokens;
     }
 
+    /// <summary>
+    /// Creates the repeatable <c>--role</c> (<c>-r</c>) option: one role a time (<c>-r database-administrator -r "Billing
+    /// Administrator"</c>), kept in the order given. Counting, duplicates and unknown roles are the library's to judge.
+    /// </summary>
+    /// <param name="description">The help text.</param>
+    /// <param name="required">Whether at least one is required.</param>
+    public static Option<string[]> RoleOption(string description, bool required) => new("--role", "-r")
+    {
+        Description = description,
+        HelpName = "ROLE",
+        Required = required,
+        Arity = ArgumentArity.OneOrMore,
+
+        // One value per --role: '-r a b' is an error, not two roles, so a stray argument is never taken for a role.
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     /// <summary>Creates the <c>--output</c> option for a new token's details.</summary>
     public static Option<string?> DetailsOutputOption()
     {

@@ -10,7 +10,7 @@ namespace TokenSdk.Cli.Commands;
 
 /// <summary>
 /// <c>tokensdk tokens verify</c>: reads a token from stdin (never from the command line, which other users can see
-/// in the process list and which lands in shell history) and says whether it is valid, with its role.
+/// in the process list and which lands in shell history) and says whether it is valid, with its roles.
 /// </summary>
 internal static class VerifyTokenCommand
 {
@@ -24,7 +24,7 @@ internal static class VerifyTokenCommand
     {
         var output = new Option<string?>("--output", "-o") { Description = "text (default) or json.", HelpName = "text|json" };
         output.AcceptOnlyFromAmong("text", "json");
-        var command = new Command("verify", "Verify a token read from stdin. Exit code 0 when valid (prints client id, role, permissions), 1 when not.")
+        var command = new Command("verify", "Verify a token read from stdin. Exit code 0 when valid (prints client id, roles, permissions), 1 when not.")
         {
             output,
         };
@@ -49,7 +49,7 @@ internal static class VerifyTokenCommand
             stdout.WriteLine(context.Terminal.Good("valid"));
             stdout.WriteLine($"Client Id:    {result.ClientId}");
             stdout.WriteLine($"Organization: {result.OrganizationId}");
-            stdout.WriteLine($"{(result.Roles.Count == 1 ? "Role: " : "Roles:")}        {string.Join(", ", result.Roles)}");
+            stdout.WriteLine($"{RoleText.Label(result.Roles.Count) + ":",-14}{RoleText.NamesAndIds(result.Roles)}");
             stdout.WriteLine($"Expires at:   {(result.ExpiresAt is { } expiresAt ? Json.Time(expiresAt) : "never")}");
             stdout.WriteLine($"Permissions ({result.Permissions.Count}):");
             foreach (string permission in result.Permissions.Order(StringComparer.Ordinal))
@@ -77,6 +77,16 @@ internal static class VerifyTokenCommand
         {
             json.WriteString("clientId", result.ClientId);
             json.WriteString("orgId", result.OrganizationId);
+            if (result.Roles.Count == 1)
+            {
+                // The field of the tool's versions before tokens of several roles, kept for the scripts that read it:
+                // only for a token of one role, so a script never takes one role of several for the token's.
+                json.WriteStartObject("role");
+                json.WriteString("id", result.Roles[0].Id);
+                json.WriteString("name", result.Roles[0].Name);
+                json.WriteEndObject();
+            }
+
             json.WriteStartArray("roles");
             foreach (Role role in result.Roles)
             {

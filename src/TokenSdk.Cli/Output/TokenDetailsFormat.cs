@@ -61,7 +61,7 @@ internal static class TokenDetailsWriter
                     $"Client Id:     {details.ClientId}",
                     $"Client Secret: {details.Secret}",
                     $"Token:         {details.Token}",
-                    $"Role:          {details.RoleName} ({details.RoleId})",
+                    $"{RoleText.Label(details.RoleIds.Count) + ":",-15}{RoleText.NamesAndIds(details)}",
                     $"Organization:  {details.OrganizationId}",
                     $"Generated on:  {Json.Time(details.GeneratedOn)}",
                 };

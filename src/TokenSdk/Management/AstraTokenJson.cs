@@ -6,7 +6,7 @@ namespace TokenSdk.Management;
 /// <summary>
 /// The token list in the JSON shape of the Astra DevOps API (<c>GET /v2/clientIdSecrets</c>), written in one place for
 /// every front end (the HTTP API, the CLI), so they agree field by field:
-/// <c>{"clients":[{"clientId","roles":[roleId],"generatedOn","description","tokenExpiry"}]}</c>, with
+/// <c>{"clients":[{"clientId","roles":[roleId, ...],"generatedOn","description","tokenExpiry"}]}</c>, with
 /// <c>description</c> <c>""</c> when none and <c>tokenExpiry</c> an ISO-8601 instant or <c>null</c>.
 /// </summary>
 public static class AstraTokenJson
@@ -31,7 +31,11 @@ public static class AstraTokenJson
             writer.WriteStartObject();
             writer.WriteString("clientId", token.ClientId);
             writer.WriteStartArray("roles");
-            writer.WriteStringValue(token.RoleId);
+            foreach (string roleId in token.RoleIds)
+            {
+                writer.WriteStringValue(roleId);
+            }
+
             writer.WriteEndArray();
             writer.WriteString("generatedOn", FormatInstant(token.GeneratedOn));
             writer.WriteString("description", token.Description ?? "");

@@ -41,6 +41,38 @@ public sealed class ApplicationTokenHandlerTests
             body);
     }
 
+    [Fact]
+    public async Task CreateIdentity_TokenOfTwoRoles_OneRoleClaimPerRoleInOrderAndPermissionClaimsTheirUnion()
+    {
+        await using TestApp app = await TestApp.StartAsync();
+        GeneratedToken token = await app.GenerateAsync(DefaultRoles.BillingAdministrator.Id, TestApp.OrdersReaderRoleId);
+        TokenVerificationResult result = await app.App.Services.GetRequiredService<ITokenVerifier>().VerifyAsync(token.Token, Ct);
+
+        System.Security.Claims.ClaimsIdentity identity = ApplicationTokenHandler.CreateIdentity(result, "ApplicationToken", "issuer");
+
+        Assert.Equal(
+            [DefaultRoles.BillingAdministrator.Id, TestApp.OrdersReaderRoleId],
+            identity.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value));
+        Assert.True(identity.IsAuthenticated);
+        Assert.True(identity.HasClaim(System.Security.Claims.ClaimTypes.Role, TestApp.OrdersReaderRoleId));
+        string[] union = [.. DefaultRoles.BillingAdministrator.Permissions.Append(Permissions.DbTableSelect).Distinct().Order(StringComparer.Ordinal)];
+        Assert.Equal(union, identity.FindAll(TokenClaimTypes.Permission).Select(c => c.Value));
+        Assert.Equal(token.ClientId, identity.FindFirst(TokenClaimTypes.ClientId)?.Value);
+    }
+
+    [Fact]
+    public async Task Authenticate_TokenOfTwoRoles_LogsBothRoleIds()
+    {
+        await using TestApp app = await TestApp.StartAsync();
+        GeneratedToken token = await app.GenerateAsync(DefaultRoles.BillingAdministrator.Id, TestApp.OrdersReaderRoleId);
+
+        using HttpResponseMessage response = await app.GetAsync("/me", token.Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Microsoft.Extensions.Logging.Testing.FakeLogRecord success = Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Name == "AuthenticationSucceeded");
+        Assert.Contains($"with role billing-administrator,{TestApp.OrdersReaderRoleId} ", success.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("X-Cassandra-Token")]
     [InlineData("Token")]

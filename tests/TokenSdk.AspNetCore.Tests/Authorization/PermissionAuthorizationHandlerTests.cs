@@ -14,7 +14,10 @@ public sealed class PermissionAuthorizationHandlerTests
     private static readonly Role s_keyspaceReader = new(
         "sales-reader", "Sales Reader", [Permissions.DbTableSelect], resources: [ResourceScope.Parse("drn:astra:org:acme:db:*:keyspace:sales")]);
 
-    private readonly PermissionAuthorizationHandler _handler = new(new RoleCatalog([s_ordersReader, s_keyspaceReader]));
+    private static readonly Role s_inventoryWriter = new(
+        "inventory-writer", "Inventory Writer", [Permissions.DbTableModify], resources: [ResourceScope.Parse("drn:astra:org:acme:db:inventory")]);
+
+    private readonly PermissionAuthorizationHandler _handler = new(new RoleCatalog([s_ordersReader, s_keyspaceReader, s_inventoryWriter]));
 
     [Fact]
     public async Task Handle_PermissionClaimPresent_Succeeds()
@@ -88,6 +91,22 @@ public sealed class PermissionAuthorizationHandlerTests
         Assert.Equal(expected, allowed);
     }
 
+    [Theory]
+    [InlineData(Permissions.DbTableSelect, "drn:astra:org:acme:db:orders", true)]
+    [InlineData(Permissions.DbTableModify, "drn:astra:org:acme:db:inventory", true)]
+    [InlineData(Permissions.DbTableSelect, "drn:astra:org:acme:db:inventory", false)]
+    [InlineData(Permissions.DbTableModify, "drn:astra:org:acme:db:orders", false)]
+    [InlineData(Permissions.DbTableModify, "drn:astra:org:acme:db:billing", false)]
+    public async Task Handle_TwoRolesScopedToDifferentDatabases_ScopesDoNotMix(string permission, string resource, bool expected)
+    {
+        // The identity holds both permission claims and a role on each database, but each permission only where its role grants it.
+        ClaimsPrincipal user = User("acme", s_ordersReader, s_inventoryWriter);
+
+        bool allowed = await AuthorizeAsync(user, new PermissionRequirement(permission, ResourceScope.Parse(resource)));
+
+        Assert.Equal(expected, allowed);
+    }
+
     [Fact]
     public async Task Handle_ResourcePassedAtRunTime_IsChecked()
     {
@@ -139,14 +158,14 @@ public sealed class PermissionAuthorizationHandlerTests
         return context.HasSucceeded;
     }
 
-    private static ClaimsPrincipal User(string organization, Role role)
+    private static ClaimsPrincipal User(string organization, params Role[] roles)
     {
         List<Claim> claims =
         [
             new(TokenClaimTypes.ClientId, "client"),
             new(TokenClaimTypes.OrganizationId, organization),
-            new(ClaimTypes.Role, role.Id),
-            .. role.Permissions.Select(p => new Claim(TokenClaimTypes.Permission, p)),
+            .. roles.Select(r => new Claim(ClaimTypes.Role, r.Id)),
+            .. roles.SelectMany(r => r.Permissions).Distinct().Select(p => new Claim(TokenClaimTypes.Permission, p)),
         ];
         return new ClaimsPrincipal(new ClaimsIdentity(claims, "ApplicationToken", TokenClaimTypes.ClientId, ClaimTypes.Role));
     }

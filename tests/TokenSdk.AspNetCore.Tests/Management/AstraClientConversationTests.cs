@@ -23,7 +23,8 @@ public sealed class AstraClientConversationTests
     {
         await using TestApp app = await TestApp.StartAsync(kestrel: kestrel);
         GeneratedToken admin = await app.GenerateAsync(DefaultRoles.OrganizationAdministrator);
-        string[] roleIds = ["read-only-user"];
+        // Two roles, as a token resource may list: each looked up by id, then both in the create request.
+        string[] roleIds = ["read-only-user", TestApp.OrdersReaderRoleId];
 
         // Read the organization when none is configured.
         using HttpResponseMessage org = await app.SendAsync(Terraform(HttpMethod.Get, "/v2/currentOrg", admin.Token));
@@ -70,6 +71,12 @@ public sealed class AstraClientConversationTests
             Assert.Equal(roleIds, entry.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!));
             Assert.True(entry.GetProperty("generatedOn").TryGetDateTimeOffset(out _));
         }
+
+        // The token works with its roles' permissions: db-cql from the first, db-table-select on orders from both.
+        using HttpResponseMessage cql = await app.GetAsync("/data", token);
+        Assert.Equal(HttpStatusCode.OK, cql.StatusCode);
+        using HttpResponseMessage orders = await app.GetAsync("/orders/orders", token);
+        Assert.Equal(HttpStatusCode.OK, orders.StatusCode);
 
         // Destroy.
         using HttpResponseMessage deleted = await app.SendAsync(Terraform(HttpMethod.Delete, $"/v2/clientIdSecrets/{clientId}", admin.Token));

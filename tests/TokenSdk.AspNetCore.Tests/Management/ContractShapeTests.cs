@@ -27,12 +27,13 @@ public sealed class ContractShapeTests
 
         // Act: one request of each kind, successes and errors.
         checks.Add(("POST /v2/clientIdSecrets", await app.SendAsync(AstraHttp.Post("/v2/clientIdSecrets", admin.Token, """{"roles":["read-only-user"]}""")), "createResponse"));
-        checks.Add(("POST /v2/tokens", await app.SendAsync(AstraHttp.Post("/v2/tokens", admin.Token, """{"roles":["read-only-user"],"description":"d"}""", contentType: null)), "createResponse"));
+        checks.Add(("POST /v2/tokens (two roles)", await app.SendAsync(AstraHttp.Post("/v2/tokens", admin.Token, """{"roles":["read-only-user","Billing Administrator"],"description":"d"}""", contentType: null)), "createResponse"));
         checks.Add(("GET /v2/clientIdSecrets", await app.GetAsync("/v2/clientIdSecrets", admin.Token), "tokenList"));
         checks.Add(("GET /v2/organizations/roles", await app.GetAsync("/v2/organizations/roles", admin.Token), "roleList"));
         checks.Add(("GET /v2/organizations/roles/{id}", await app.GetAsync("/v2/organizations/roles/read-only-user", admin.Token), "role"));
         checks.Add(("GET /v2/currentOrg", await app.GetAsync("/v2/currentOrg", admin.Token), "currentOrg"));
         checks.Add(("400", await app.SendAsync(AstraHttp.Post("/v2/tokens", admin.Token, """{"roles":["read-only-user"],"expiresAt":"1999-01-01T00:00:00Z"}""")), "error"));
+        checks.Add(("400 repeated role", await app.SendAsync(AstraHttp.Post("/v2/tokens", admin.Token, """{"roles":["read-only-user","READ-ONLY-USER"]}""")), "error"));
         checks.Add(("403", await app.GetAsync("/v2/clientIdSecrets", reader.Token), "error"));
         checks.Add(("404 token", await app.SendAsync(TestApp.Request(HttpMethod.Delete, "/v2/clientIdSecrets/abcdefghijklmnopqrstuvwx", admin.Token)), "error"));
         checks.Add(("404 role", await app.GetAsync("/v2/organizations/roles/no-such-role", admin.Token), "error"));
@@ -53,7 +54,7 @@ public sealed class ContractShapeTests
         Assert.Empty(violations);
         Assert.Equal(
             [HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK,
-             HttpStatusCode.BadRequest, HttpStatusCode.Forbidden, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.Unauthorized],
+             HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.Forbidden, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.Unauthorized],
             checks.Select(c => c.Response.StatusCode));
     }
 

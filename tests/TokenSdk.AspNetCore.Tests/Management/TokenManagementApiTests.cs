@@ -122,7 +122,7 @@ public sealed class TokenManagementApiTests
         using HttpResponseMessage response = await app.SendAsync(Create(dbAdmin.Token, """{ "roles": ["organization-administrator"] }"""));
 
         string detail = await AssertProblemAsync(response, HttpStatusCode.Forbidden, "Privilege escalation refused");
-        Assert.Contains("permission '", detail, StringComparison.Ordinal);
+        Assert.Contains("The role 'Organization Administrator' grants the permission '", detail, StringComparison.Ordinal);
         Assert.Equal(1, await CountTokensAsync(app));
     }
 
@@ -135,7 +135,8 @@ public sealed class TokenManagementApiTests
     [InlineData("""{ "description": "no roles" }""", "'roles' is required")]
     [InlineData("""{ "roles": [] }""", "'roles' is required")]
     [InlineData("""{ "roles": [""] }""", "'roles' holds an empty role")]
-    [InlineData("""{ "roles": ["read-only-user", "billing-administrator"] }""", "'roles' holds 2 roles; one role per token is supported for now")]
+    [InlineData("""{ "roles": ["read-only-user", "billing-administrator", "read-only-user"] }""", "'roles' names the same role twice (entries 1 and 3)")]
+    [InlineData("""{ "roles": ["read-only-user", "no-such-role"] }""", "No role has the id or name 'no-such-role'")]
     [InlineData("""{ "roles": "read-only-user" }""", "'roles' must be an array")]
     [InlineData("""{ "roles": [1] }""", "'roles' must be an array")]
     [InlineData("""{ "roles": ["read-only-user"], "expiresAt": "1999-01-01T00:00:00Z" }""", "The field 'expiresAt' is not part of the request")]

@@ -153,7 +153,8 @@ public sealed class TokenManagementContractTests
     [InlineData("invalid-body", HttpStatusCode.BadRequest, 40000)]
     [InlineData("unknown-field", HttpStatusCode.BadRequest, 40000)]
     [InlineData("unknown-role", HttpStatusCode.BadRequest, 40001)]
-    [InlineData("several-roles", HttpStatusCode.BadRequest, 40002)]
+    [InlineData("too-many-roles", HttpStatusCode.BadRequest, 40002)]
+    [InlineData("repeated-role", HttpStatusCode.BadRequest, 40002)]
     [InlineData("permission", HttpStatusCode.Forbidden, 40300)]
     [InlineData("escalation", HttpStatusCode.Forbidden, 40301)]
     [InlineData("other-org", HttpStatusCode.Forbidden, 40302)]
@@ -171,7 +172,8 @@ public sealed class TokenManagementContractTests
             "invalid-body" => AstraHttp.Post("/v2/tokens", admin.Token, "{ not json"),
             "unknown-field" => AstraHttp.Post("/v2/tokens", admin.Token, """{"roles":["read-only-user"],"expiry":null}"""),
             "unknown-role" => AstraHttp.Post("/v2/tokens", admin.Token, """{"roles":["no-such-role"]}"""),
-            "several-roles" => AstraHttp.Post("/v2/tokens", admin.Token, """{"roles":["read-only-user","billing-administrator"]}"""),
+            "too-many-roles" => AstraHttp.Post("/v2/tokens", admin.Token, JsonSerializer.Serialize(new { roles = Enumerable.Range(0, 17).Select(i => $"role-{i}") })),
+            "repeated-role" => AstraHttp.Post("/v2/tokens", admin.Token, """{"roles":["read-only-user","billing-administrator","Read Only User"]}"""),
             "permission" => AstraHttp.Post("/v2/tokens", readOnly.Token, """{"roles":["read-only-user"]}"""),
             "escalation" => AstraHttp.Post("/v2/tokens", dbAdmin.Token, """{"roles":["organization-administrator"]}"""),
             "other-org" => AstraHttp.Post("/v2/tokens", admin.Token, """{"roles":["read-only-user"],"orgId":"globex"}"""),

@@ -107,6 +107,11 @@ internal sealed class TestApp : IAsyncDisposable
             user.FindAll(TokenClaimTypes.Permission).Count().ToString(System.Globalization.CultureInfo.InvariantCulture),
             user.IsInRole(DefaultRoles.ReadOnlyUser.Id) ? "read-only" : "other"))
             .RequireAuthorization();
+        app.MapGet("/claims", (ClaimsPrincipal user) => Results.Json(new
+        {
+            roles = user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToArray(),
+            permissions = user.FindAll(TokenClaimTypes.Permission).Select(c => c.Value).ToArray(),
+        })).RequireAuthorization();
         app.MapGet("/data", () => "data").RequirePermission(Permissions.DbCql);
         app.MapGet("/policy", () => "policy").RequireAuthorization("cql");
         app.MapGet("/billing", [RequirePermission(Permissions.OrgBillingWrite)] () => "billing");
@@ -154,6 +159,10 @@ internal sealed class TestApp : IAsyncDisposable
 
     public async Task<GeneratedToken> GenerateAsync(string roleId) =>
         (await Manager.GenerateAsync(Admin, roleId, new TokenGenerateOptions { Description = "test" }, TestContext.Current.CancellationToken)).GetValueOrThrow();
+
+    /// <summary>Generates a token of several roles in the test, as an administrator would, outside HTTP.</summary>
+    public async Task<GeneratedToken> GenerateAsync(params string[] roleIds) =>
+        (await Manager.GenerateAsync(Admin, roleIds, new TokenGenerateOptions { Description = "test" }, TestContext.Current.CancellationToken)).GetValueOrThrow();
 
     public static HttpRequestMessage Request(HttpMethod method, string path, string? bearer = null)
     {

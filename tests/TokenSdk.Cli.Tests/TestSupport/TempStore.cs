@@ -50,6 +50,20 @@ internal sealed class TempStore : IDisposable
         return CreatedToken.Parse(result.StandardOutput);
     }
 
+    /// <summary>Creates a token of several roles (one <c>--role</c> each, in order) with <c>--output json</c>.</summary>
+    /// <param name="roles">The roles.</param>
+    /// <param name="more">More arguments.</param>
+    public async Task<CreatedToken> CreateWithRolesAsync(string[] roles, params string[] more)
+    {
+        CliResult result = await RunAsync(["tokens", "create", .. RoleArguments(roles), "--output", "json", .. more]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return CreatedToken.Parse(result.StandardOutput);
+    }
+
+    /// <summary>One <c>--role</c> for each of <paramref name="roles"/>, in order.</summary>
+    /// <param name="roles">The roles.</param>
+    public static string[] RoleArguments(params string[] roles) => [.. roles.SelectMany(role => new[] { "--role", role })];
+
     public void Dispose()
     {
         try

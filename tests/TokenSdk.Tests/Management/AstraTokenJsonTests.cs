@@ -47,6 +47,28 @@ public sealed class AstraTokenJsonTests
     }
 
     [Fact]
+    public async Task WriteTokenList_TokenOfSeveralRoles_ListsEveryRoleIdInOrder()
+    {
+        // Arrange
+        using var fixture = new ManagementFixture(new TokenSdkOptions());
+        string[] roleIds = [DefaultRoles.DatabaseAdministrator.Id, DefaultRoles.BillingAdministrator.Id];
+        (await fixture.Manager.GenerateAsync(ManagementFixture.Admin(), roleIds, cancellationToken: Ct)).GetValueOrThrow();
+        IReadOnlyList<TokenInfo> tokens = (await fixture.Manager.ListAllAsync(ManagementFixture.Admin(), Ct)).GetValueOrThrow();
+
+        // Act
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            AstraTokenJson.WriteTokenList(writer, tokens);
+        }
+
+        // Assert
+        using JsonDocument json = JsonDocument.Parse(buffer.ToArray());
+        JsonElement client = Assert.Single(json.RootElement.GetProperty("clients").EnumerateArray());
+        Assert.Equal(roleIds, client.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
     public void FormatInstant_AnyOffset_IsUtcWithMillisecondsAndZ()
     {
         string text = AstraTokenJson.FormatInstant(new DateTimeOffset(2026, 11, 28, 6, 23, 39, 641, TimeSpan.FromHours(2)));
