@@ -132,8 +132,9 @@
           disabled: !role.grantable, 'aria-describedby': hint ? hintId : null,
         });
         input.addEventListener('change', () => showRoleDetails(role));
-        const label = el('label', { for: id }, role.name, role.isDefault ? null : el('span', { class: 'tag' }, 'Custom'));
-        const text = el('div', {}, label, hint ? el('span', { class: 'hint', id: hintId }, hint) : null);
+        const label = el('label', { for: id }, role.name);
+        const tag = role.isDefault ? null : el('span', { class: 'tag' }, 'Custom');
+        const text = el('div', {}, label, tag, hint ? el('span', { class: 'hint', id: hintId }, hint) : null);
         list.append(el('div', { class: role.grantable ? 'choice' : 'choice disabled', 'data-role-id': role.id }, input, text));
         index++;
       }
@@ -192,17 +193,20 @@
 
     const button = $('generate-button');
     button.disabled = true;
+    let details;
     try {
-      const details = await request('POST', apiUrl('/clientIdSecrets'), body);
-      $('token-description').value = '';
-      $('token-expiry').value = '';
-      showDetails(details, button, 'Token details', '');
-      await loadTokens();
+      details = await request('POST', apiUrl('/clientIdSecrets'), body);
     } catch (e) {
       setMessage(error, e.message);
+      return;
     } finally {
+      // Enabled again before the dialog opens, so that focus can return to it when the dialog closes.
       button.disabled = false;
     }
+    $('token-description').value = '';
+    $('token-expiry').value = '';
+    showDetails(details, button, 'Token details', '');
+    await loadTokens();
   }
 
   // ---- The details dialog (shown once) --------------------------------------------------------------------------
@@ -501,22 +505,24 @@
     if (description) body.description = description;
     const button = $('rotate-confirm');
     button.disabled = true;
+    let details;
     try {
-      const details = await request('POST', apiUrl(`/clientIdSecrets/${encodeURIComponent(token.clientId)}/rotate`), body);
-      pendingRotate = null;
-      const invoker = invokers.get($('rotate-dialog'));
-      $('rotate-dialog').close();
-      const graceText = $('rotate-grace').selectedOptions[0].textContent;
-      const note = grace > 0
-        ? `The old token ${token.clientId} keeps working for ${graceText}, then it is deleted.`
-        : `The old token ${token.clientId} was deleted.`;
-      showDetails(details, invoker, 'New token details', note);
-      await loadTokens();
+      details = await request('POST', apiUrl(`/clientIdSecrets/${encodeURIComponent(token.clientId)}/rotate`), body);
     } catch (e) {
       setMessage($('rotate-error'), e.message);
+      return;
     } finally {
       button.disabled = false;
     }
+    pendingRotate = null;
+    const invoker = invokers.get($('rotate-dialog'));
+    $('rotate-dialog').close();
+    const graceText = $('rotate-grace').selectedOptions[0].textContent;
+    const note = grace > 0
+      ? `The old token ${token.clientId} keeps working for ${graceText}, then it is deleted.`
+      : `The old token ${token.clientId} was deleted.`;
+    showDetails(details, invoker, 'New token details', note);
+    await loadTokens();
   }
 
   // ---- Start ---------------------------------------------------------------------------------------------------
