@@ -36,7 +36,9 @@ WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 // TokenSdk__GenerationFormat=Astra (tokens Astra clients accept) or TokenSdk__TokenPrefix=acme. Invalid values stop
 // the server with one line naming the setting.
 store.AddTo(builder.Services.AddTokenSdk(options => builder.Configuration.GetSection("TokenSdk").Bind(options)));
-builder.Services.AddAuthentication().AddApplicationTokens(options => options.AcceptBasic = true);
+// Application tokens for the API; a cookie session for people using the token management page (SampleSignIn).
+builder.Services.AddAuthentication().AddApplicationTokens(options => options.AcceptBasic = true).AddSampleSignIn();
+builder.Services.AddAntiforgery();
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy("schema-admin", policy => policy.RequirePermission(Permissions.DbKeyspaceCreate));
 builder.Services.AddProblemDetails();
@@ -45,6 +47,7 @@ builder.Services.AddHealthChecks().AddTokenStoreCheck();
 WebApplication app = builder.Build();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseAntiforgery();
 
 // Anonymous: what this service is.
 app.MapGet("/", () => Results.Ok(new { service = "TokenSdk sample", management = "/v2/clientIdSecrets", health = "/healthz" }));
@@ -64,7 +67,10 @@ app.MapPost("/admin/keyspaces/{name}", (string name) => Results.Created($"/admin
 // Endpoint metadata works on handlers (and on controllers) too.
 app.MapGet("/billing", [RequirePermission(Permissions.OrgBillingRead)] () => Results.Ok(new { balance = 0 }));
 
-app.MapTokenManagement();
+// The management API answers application tokens and the page's cookie session; a write with the cookie must carry
+// the page's antiforgery token.
+app.MapTokenManagement(configure: options => options.AuthenticationSchemes.Add(SampleSignIn.Scheme));
+app.MapSampleSignIn(afterSignIn: "/");
 app.MapHealthChecks("/healthz");
 
 // Open the store now rather than at the first request (DI creates it lazily), then make sure someone can manage

@@ -84,6 +84,7 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
         }
 
         AspNetCoreDiagnostics.RecordAuthentication("success", credential.Source);
+        Context.Features.Set(ApplicationTokenAuthenticatedFeature.Instance);
         Log.AuthenticationSucceeded(Logger, result.ClientId!, result.OrganizationId!, RoleIds(result), credential.Source);
         var principal = new ClaimsPrincipal(CreateIdentity(result, Scheme.Name, ClaimsIssuer));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));

@@ -112,7 +112,7 @@ internal sealed class CreateClientRequest
         }
     }
 
-    private static bool TryReadStrings(ref Utf8JsonReader reader, out string[]? values)
+    internal static bool TryReadStrings(ref Utf8JsonReader reader, out string[]? values)
     {
         values = null;
         if (reader.TokenType != JsonTokenType.StartArray)
@@ -135,7 +135,7 @@ internal sealed class CreateClientRequest
         return true;
     }
 
-    private static bool TryReadOptionalString(ref Utf8JsonReader reader, out string? value)
+    internal static bool TryReadOptionalString(ref Utf8JsonReader reader, out string? value)
     {
         value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
         return reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
@@ -163,7 +163,7 @@ internal sealed class CreateClientRequest
     }
 
     /// <summary>A field name as it may appear in a response and the log: short names only, never a pasted credential.</summary>
-    private static string Echo(string name) =>
+    internal static string Echo(string name) =>
         name.Length is > 0 and <= MaxEchoedNameLength && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')
             ? $"'{name}'"
             : $"of {name.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)} characters";

@@ -26,6 +26,9 @@ internal sealed record ManagementError(int Id, int Status, string Title)
     /// </summary>
     public static readonly ManagementError RoleListRefused = new(40002, StatusCodes.Status400BadRequest, "Too many or repeated roles");
 
+    /// <summary>A write authenticated by a browser session (a cookie) without a valid antiforgery token.</summary>
+    public static readonly ManagementError AntiforgeryRequired = new(40003, StatusCodes.Status400BadRequest, "Antiforgery token required");
+
     /// <summary>No valid credential was presented.</summary>
     public static readonly ManagementError AuthenticationRequired = new(40100, StatusCodes.Status401Unauthorized, "Authentication required");
 

@@ -1,6 +1,9 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using TokenSdk.AspNetCore.Authentication;
 using TokenSdk.AspNetCore.Management;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -11,18 +14,22 @@ public static class TokenManagementEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the token routes of the Astra DevOps API v2: <c>POST {prefix}/clientIdSecrets</c> and
     /// <c>POST {prefix}/tokens</c> (generate; 200), <c>GET {prefix}/clientIdSecrets</c> (list),
-    /// <c>DELETE {prefix}/clientIdSecrets/{clientId}</c> (204; 404 when unknown), <c>GET {prefix}/organizations/roles</c>
+    /// <c>DELETE {prefix}/clientIdSecrets/{clientId}</c> (204; 404 when unknown; <c>?reason=</c> optional),
+    /// TokenSdk's <c>POST {prefix}/clientIdSecrets/{clientId}/rotate</c> (200 with the new token), <c>GET {prefix}/organizations/roles</c>
     /// and <c>GET {prefix}/organizations/roles/{roleId}</c> (404 when unknown), <c>GET {prefix}/currentOrg</c>, and
     /// TokenSdk's own <c>GET {prefix}/roles</c>. Callers must be authenticated (401 otherwise) and hold
     /// <c>org-token-read</c> to read or <c>org-token-write</c> to change (403 naming the missing permission otherwise);
     /// <c>currentOrg</c> needs only an authenticated caller. Every error body is an RFC 9457 ProblemDetails with the
-    /// DevOps API's <c>errors: [{"ID", "message"}]</c> member (ids listed in docs/management.md).
+    /// DevOps API's <c>errors: [{"ID", "message"}]</c> member (ids listed in docs/management.md). A write that an
+    /// application token did not authenticate (a cookie session of the token management page) must carry a valid
+    /// antiforgery token (error 40003 otherwise); see <see cref="TokenManagementEndpointOptions.AntiforgeryExemptSchemes"/>.
     /// </summary>
     /// <param name="endpoints">The endpoint route builder.</param>
     /// <param name="prefix">The route prefix.</param>
     /// <param name="configure">Configures the authentication schemes and the body size limit; <see langword="null"/> for the defaults.</param>
     /// <returns>The route group, for further conventions (rate limiting, CORS, ...).</returns>
     /// <exception cref="ArgumentException"><paramref name="prefix"/> is empty, or the options are invalid.</exception>
+    /// <exception cref="InvalidOperationException">A scheme other than application tokens is accepted, and antiforgery is not registered.</exception>
     public static RouteGroupBuilder MapTokenManagement(this IEndpointRouteBuilder endpoints, string prefix = "/v2", Action<TokenManagementEndpointOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -39,6 +46,17 @@ public static class TokenManagementEndpointRouteBuilderExtensions
             throw new ArgumentException("TokenManagementEndpointOptions.AuthenticationSchemes must name at least one scheme, and no empty one.", nameof(configure));
         }
 
+        // A scheme other than application tokens may be a browser session: writes then need antiforgery tokens.
+        string[] browserSchemes = [.. options.AuthenticationSchemes.Where(scheme =>
+            scheme != ApplicationTokenDefaults.AuthenticationScheme && !options.AntiforgeryExemptSchemes.Contains(scheme))];
+        if (browserSchemes.Length > 0 && endpoints.ServiceProvider.GetService<IAntiforgery>() is null)
+        {
+            throw new InvalidOperationException(
+                $"The token management API accepts the authentication scheme '{browserSchemes[0]}', which may be a browser session (cookies): " +
+                "register antiforgery (builder.Services.AddAntiforgery()) so that its writes are protected from cross-site request forgery, " +
+                "or, for a scheme a browser never sends by itself (JWT bearer), list it in TokenManagementEndpointOptions.AntiforgeryExemptSchemes.");
+        }
+
         var handlers = new TokenManagementEndpoints(options);
         AuthorizationPolicy authenticated = new AuthorizationPolicyBuilder([.. options.AuthenticationSchemes]).RequireAuthenticatedUser().Build();
 
@@ -48,6 +66,7 @@ public static class TokenManagementEndpointRouteBuilderExtensions
         group.MapPost("/tokens", handlers.Guard(handlers.CreateAsync, writes: true)).WithName("TokenSdk.CreateToken");
         group.MapGet("/clientIdSecrets", handlers.Guard(handlers.ListAsync, writes: false)).WithName("TokenSdk.ListClientIdSecrets");
         group.MapDelete("/clientIdSecrets/{clientId}", handlers.Guard(handlers.DeleteAsync, writes: true)).WithName("TokenSdk.DeleteClientIdSecret");
+        group.MapPost("/clientIdSecrets/{clientId}/rotate", handlers.Guard(handlers.RotateAsync, writes: true)).WithName("TokenSdk.RotateClientIdSecret");
         group.MapGet("/organizations/roles", handlers.Guard(handlers.OrganizationRolesAsync, writes: false)).WithName("TokenSdk.ListOrganizationRoles");
         group.MapGet("/organizations/roles/{roleId}", handlers.Guard(handlers.OrganizationRoleAsync, writes: false)).WithName("TokenSdk.GetOrganizationRole");
         group.MapGet("/currentOrg", handlers.Guard(handlers.CurrentOrganizationAsync, writes: false)).WithName("TokenSdk.GetCurrentOrganization");

@@ -1,11 +1,14 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TokenSdk.AspNetCore.Authentication;
 using TokenSdk.AspNetCore.Diagnostics;
 using TokenSdk.Credentials;
 using TokenSdk.Management;
@@ -25,11 +28,13 @@ internal sealed class TokenManagementEndpoints
     private const string JsonContentType = "application/json; charset=utf-8";
 
     private readonly int _maxRequestBodySize;
+    private readonly string[] _antiforgeryExemptSchemes;
     private readonly StoreOutageLog _outage = new("management API");
 
     public TokenManagementEndpoints(TokenManagementEndpointOptions options)
     {
         _maxRequestBodySize = options.MaxRequestBodySize;
+        _antiforgeryExemptSchemes = [.. options.AntiforgeryExemptSchemes];
     }
 
     /// <summary>
@@ -40,6 +45,13 @@ internal sealed class TokenManagementEndpoints
     /// <param name="writes">Whether the handler writes to the store (only a write proves that the store can write).</param>
     public RequestDelegate Guard(RequestDelegate handler, bool writes) => async context =>
     {
+        if (writes && !await PassesAntiforgeryAsync(context).ConfigureAwait(false))
+        {
+            await ProblemAsync(context, ManagementError.AntiforgeryRequired,
+                "This change came from a browser session without a valid antiforgery token; reload the page and try again, or authenticate with an application token.").ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             await handler(context).ConfigureAwait(false);
@@ -82,12 +94,17 @@ internal sealed class TokenManagementEndpoints
             return;
         }
 
-        // The only response that carries a secret: no cache anywhere may keep it.
+        await WriteGeneratedAsync(context, result.Value!).ConfigureAwait(false);
+    }
+
+    // The only responses that carry a secret: no cache anywhere may keep them.
+    private static async Task WriteGeneratedAsync(HttpContext context, GeneratedToken details)
+    {
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Pragma = "no-cache";
         context.Response.ContentType = JsonContentType;
-        await context.Response.WriteAsync(result.Value!.ToJson(), context.RequestAborted).ConfigureAwait(false);
+        await context.Response.WriteAsync(details.ToJson(), context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary><c>GET clientIdSecrets</c>: every token of the caller's organization; never a secret.</summary>
@@ -126,6 +143,49 @@ internal sealed class TokenManagementEndpoints
         }
 
         context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    /// <summary>
+    /// TokenSdk's <c>POST clientIdSecrets/{clientId}/rotate</c> (no Astra equivalent): replaces a token by a new one
+    /// with the same roles (or <c>roles</c>) and description (or <c>description</c>); the old one stops at once or
+    /// after <c>gracePeriod</c> seconds. 200 with the new token's details in the create response's shape, sent once.
+    /// </summary>
+    public async Task RotateAsync(HttpContext context)
+    {
+        TokenCaller caller = GetCaller(context);
+        string clientId = context.Request.RouteValues["clientId"] as string ?? "";
+        (byte[]? body, string? bodyError) = await ReadBodyAsync(context).ConfigureAwait(false);
+        if (body is null)
+        {
+            await ProblemAsync(context, ManagementError.InvalidRequest, bodyError!).ConfigureAwait(false);
+            return;
+        }
+
+        RotateClientRequest? request = RotateClientRequest.Empty;
+        string? error = null;
+        bool parsed = body.Length == 0 || RotateClientRequest.TryParse(body, out request, out error);
+        Array.Clear(body);
+        if (!parsed)
+        {
+            await ProblemAsync(context, ManagementError.InvalidRequest, error!).ConfigureAwait(false);
+            return;
+        }
+
+        if (request!.Roles is { } roles && CheckRoles(roles, out ManagementError? rolesError) is { } rolesDetail)
+        {
+            await ProblemAsync(context, rolesError!, rolesDetail).ConfigureAwait(false);
+            return;
+        }
+
+        var options = new TokenRotateOptions { GracePeriod = request.GracePeriod, Description = request.Description, Roles = request.Roles };
+        ManagementResult<GeneratedToken> result = await Manager(context).RotateAsync(caller, clientId, options, context.RequestAborted).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            await (request.Roles is { } asked ? CreateFailureAsync(context, caller, asked, result) : FailureAsync(context, result)).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteGeneratedAsync(context, result.Value!).ConfigureAwait(false);
     }
 
     /// <summary><c>GET roles</c>: TokenSdk's own flat shape (<c>id, name, description, permissions, resources</c>), kept for its existing clients.</summary>
@@ -225,6 +285,30 @@ internal sealed class TokenManagementEndpoints
         }).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Whether a write may go on: an application token authenticated it (a browser never sends one by itself), or an
+    /// exempt scheme did, or it carries a valid antiforgery token. A cookie session alone is not enough: a page of
+    /// another site can make the browser send the cookie, with a body this API reads as JSON whatever its type.
+    /// </summary>
+    private async Task<bool> PassesAntiforgeryAsync(HttpContext context)
+    {
+        if (context.Features.Get<ApplicationTokenAuthenticatedFeature>() is not null)
+        {
+            return true;
+        }
+
+        foreach (string scheme in _antiforgeryExemptSchemes)
+        {
+            if ((await context.AuthenticateAsync(scheme).ConfigureAwait(false)).Succeeded)
+            {
+                return true;
+            }
+        }
+
+        IAntiforgery? antiforgery = context.RequestServices.GetService<IAntiforgery>();
+        return antiforgery is not null && await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false);
+    }
+
     private static ITokenManager Manager(HttpContext context) => context.RequestServices.GetRequiredService<ITokenManager>();
 
     private static TokenCaller GetCaller(HttpContext context)
@@ -236,10 +320,45 @@ internal sealed class TokenManagementEndpoints
 
     private async Task<(CreateClientRequest? Request, ManagementError? Error, string? Detail)> ReadRequestAsync(HttpContext context)
     {
+        (byte[]? body, string? bodyError) = await ReadBodyAsync(context).ConfigureAwait(false);
+        if (body is null)
+        {
+            return (null, ManagementError.InvalidRequest, bodyError);
+        }
+
+        try
+        {
+            if (body.Length == 0)
+            {
+                return (null, ManagementError.InvalidRequest, "The request body is missing; send {\"roles\": [\"<role id or name>\", ...], \"description\": \"...\"}.");
+            }
+
+            // Whatever the Content-Type: the contract's curl examples send JSON with none, or with curl -d's form type.
+            if (!CreateClientRequest.TryParse(body, out CreateClientRequest? request, out string? error))
+            {
+                return (null, ManagementError.InvalidRequest, error);
+            }
+
+            string? rolesError = CheckRoles(request!.Roles, out ManagementError? rolesErrorKind);
+            return rolesError is null ? (request, null, null) : (null, rolesErrorKind, rolesError);
+        }
+        finally
+        {
+            Array.Clear(body);
+        }
+    }
+
+    /// <summary>
+    /// Reads the whole request body, up to the size limit (an empty array when there is none); the error says why not.
+    /// The caller clears the array after use (it may hold a description or other input).
+    /// </summary>
+    private async Task<(byte[]? Body, string? Error)> ReadBodyAsync(HttpContext context)
+    {
         HttpRequest request = context.Request;
+        string tooLarge = $"The request body is larger than {_maxRequestBodySize.ToString(CultureInfo.InvariantCulture)} bytes.";
         if (request.ContentLength > _maxRequestBodySize)
         {
-            return Invalid(TooLarge());
+            return (null, tooLarge);
         }
 
         // Read at most one byte more than allowed: enough to tell an oversized body, whatever Content-Length said.
@@ -254,33 +373,12 @@ internal sealed class TokenManagementEndpoints
                 length += read;
             }
 
-            if (length > _maxRequestBodySize)
-            {
-                return Invalid(TooLarge());
-            }
-
-            if (length == 0)
-            {
-                return Invalid("The request body is missing; send {\"roles\": [\"<role id or name>\", ...], \"description\": \"...\"}.");
-            }
-
-            // Whatever the Content-Type: the contract's curl examples send JSON with none, or with curl -d's form type.
-            if (!CreateClientRequest.TryParse(buffer.AsSpan(0, length), out CreateClientRequest? body, out string? error))
-            {
-                return Invalid(error!);
-            }
-
-            string? rolesError = CheckRoles(body!.Roles, out ManagementError? rolesErrorKind);
-            return rolesError is null ? (body, null, null) : (null, rolesErrorKind, rolesError);
+            return length > _maxRequestBodySize ? (null, tooLarge) : (buffer.AsSpan(0, length).ToArray(), null);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
         }
-
-        static (CreateClientRequest?, ManagementError?, string?) Invalid(string detail) => (null, ManagementError.InvalidRequest, detail);
-
-        string TooLarge() => $"The request body is larger than {_maxRequestBodySize.ToString(CultureInfo.InvariantCulture)} bytes.";
     }
 
     /// <summary>
