@@ -208,6 +208,22 @@ public sealed class TokenManagementPageBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task Antiforgery_SessionWriteWithoutThePagesHeader_RefusedAndNothingStored()
+    {
+        const string org = "browser-antiforgery";
+        await using BrowserSession session = await OpenAsync("admin", org);
+
+        // The same cookie session, but a request the page did not make: no antiforgery header.
+        int status = await session.Page.EvaluateAsync<int>("""
+            fetch('/v2/clientIdSecrets', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"roles":["read-only-user"]}' })
+              .then(r => r.status)
+            """);
+
+        Assert.InRange(status, 400, 403);
+        Assert.Empty((await App.Manager.ListAllAsync(PageTestApp.AdminOf(org), Ct)).GetValueOrThrow());
+    }
+
+    [Fact]
     public async Task Reader_WithoutTokenWrite_SeesTheListWithoutWriteControls()
     {
         const string org = "browser-reader";
