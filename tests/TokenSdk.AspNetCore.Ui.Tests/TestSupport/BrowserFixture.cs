@@ -20,6 +20,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         string executable = FindChromium();
+        // CI runs every test project at once on 2 cores: wait longer than Playwright's 5 s before calling a check failed.
+        Assertions.SetDefaultExpectTimeout(15_000);
         App = await PageTestApp.StartAsync(kestrel: true);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -34,7 +34,7 @@ internal sealed class BrowserSession : IAsyncDisposable
             TimezoneId = "UTC",
         });
         await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new BrowserContextGrantPermissionsOptions { Origin = origin });
-        context.SetDefaultTimeout(10_000);
+        context.SetDefaultTimeout(15_000);
         IPage page = await context.NewPageAsync();
         var session = new BrowserSession(context, page);
         await page.GotoAsync($"/test/signin?as={user}&org={Uri.EscapeDataString(organization)}");
