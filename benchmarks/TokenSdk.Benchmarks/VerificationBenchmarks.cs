@@ -12,7 +12,8 @@ namespace TokenSdk.Benchmarks;
 
 /// <summary>
 /// Verification of a valid credential against an in-memory store of 1, 100,000 and 1,000,000 tokens, beside the
-/// floor (the least any correct implementation does) and the peers a user would otherwise build.
+/// floor (the least any correct implementation does) and the peers a user would otherwise build; a token of one role
+/// and one of two (resolved through the verifier's role-set cache to their union).
 /// </summary>
 [MemoryDiagnoser]
 [BenchmarkCategory("Verification")]
@@ -21,6 +22,7 @@ public class VerificationBenchmarks
     private TokenVerifier _verifier = null!;
     private string _checksummed = null!;
     private string _astra = null!;
+    private string _twoRoles = null!;
     private string _clientId = null!;
     private string _secret = null!;
 
@@ -54,12 +56,15 @@ public class VerificationBenchmarks
 
         IssuedToken checksummed = generator.Generate(new TokenGenerationRequest(DefaultRoles.ReadWriteUser));
         IssuedToken astra = generator.Generate(new TokenGenerationRequest(DefaultRoles.ReadWriteUser) { Format = TokenFormatKind.Astra });
+        IssuedToken twoRoles = generator.Generate(new TokenGenerationRequest([DefaultRoles.ReadWriteUser, DefaultRoles.BillingAdministrator]));
         store.TryAddAsync(checksummed.Record).GetAwaiter().GetResult();
         store.TryAddAsync(astra.Record).GetAwaiter().GetResult();
-        StoreFiller.Fill(store, StoreSize - 2);
+        store.TryAddAsync(twoRoles.Record).GetAwaiter().GetResult();
+        StoreFiller.Fill(store, StoreSize - 3); // the smallest store, 2, holds the three measured tokens
 
         _checksummed = checksummed.Details.Token;
         _astra = astra.Details.Token;
+        _twoRoles = twoRoles.Details.Token;
         _clientId = checksummed.Details.ClientId;
         _secret = checksummed.Details.Secret;
 
@@ -92,6 +97,9 @@ public class VerificationBenchmarks
 
     [Benchmark(Description = "TokenSdk: checksummed token")]
     public VerificationStatus VerifyChecksummed() => _verifier.VerifyAsync(_checksummed).Result.Status;
+
+    [Benchmark(Description = "TokenSdk: checksummed token, two roles")]
+    public VerificationStatus VerifyTwoRoles() => _verifier.VerifyAsync(_twoRoles).Result.Status;
 
     [Benchmark(Description = "TokenSdk: Astra token")]
     public VerificationStatus VerifyAstra() => _verifier.VerifyAsync(_astra).Result.Status;

@@ -69,6 +69,15 @@ public abstract class TokenStoreConformanceTests : IAsyncDisposable
             CreatedBy = "conformance-suite",
         });
 
+    // A record of several roles, as the generator makes it; the same description and creator as NewToken's.
+    private IssuedToken NewTokenOfRoles(string organizationId, params Role[] roles) =>
+        _generator.Generate(new TokenGenerationRequest(roles)
+        {
+            OrganizationId = organizationId,
+            Description = "conformance \"quoted\", ünïcode 🚀",
+            CreatedBy = "conformance-suite",
+        });
+
     private DateTimeOffset Truncate(DateTimeOffset time) =>
         new(time.Ticks - (time.UtcTicks % TimePrecision.Ticks), time.Offset);
 
@@ -200,6 +209,99 @@ public abstract class TokenStoreConformanceTests : IAsyncDisposable
         IReadOnlyList<StoredToken> page = await store.ListAsync(new TokenListQuery { OrganizationId = "acme" }, Ct);
 
         Assert.Equal([acme.ClientId], page.Select(t => t.ClientId));
+    }
+
+    /// <summary>
+    /// A record of several roles keeps them, in order, through add, find, list and an expiry change: the store persists
+    /// the joined form (<see cref="StoredToken.RoleId"/>) and gives back the same list (<see cref="StoredToken.RoleIds"/>).
+    /// </summary>
+    [Fact]
+    public async Task TryAddAsync_TokenOfSeveralRoles_KeepsItsRolesInOrderThroughFindListAndSetExpiry()
+    {
+        ITokenStore store = await StoreAsync();
+
+        // Not in alphabetical order: a store that sorted or re-split the roles would change it.
+        IssuedToken issued = NewTokenOfRoles("acme", DefaultRoles.ReadWriteUser, DefaultRoles.BillingAdministrator, DefaultRoles.ApiReadOnlyUser);
+        StoredToken record = issued.Record;
+        string[] expectedRoles = [DefaultRoles.ReadWriteUser.Id, DefaultRoles.BillingAdministrator.Id, DefaultRoles.ApiReadOnlyUser.Id];
+        string expectedJoined = string.Join(',', expectedRoles);
+        Assert.Equal(expectedJoined, record.RoleId);
+
+        Assert.True(await store.TryAddAsync(record, Ct));
+        StoredToken? found = await store.FindAsync(record.ClientId, Ct);
+        StoredToken listed = Assert.Single(await store.ListAsync(new TokenListQuery { OrganizationId = "acme" }, Ct));
+
+        foreach (StoredToken? read in new[] { found, listed })
+        {
+            Assert.NotNull(read);
+            Assert.Equal(record.ClientId, read.ClientId);
+            Assert.Equal(expectedRoles, read.RoleIds);
+            Assert.Equal(expectedJoined, read.RoleId);
+            Assert.Equal(record.Verifier, read.Verifier);
+            Assert.Null(read.ExpiresAt);
+        }
+
+        if (store is ITokenLookup lookup)
+        {
+            Assert.True(lookup.TryFind(record.ClientId.AsSpan(), out StoredToken? looked));
+            Assert.Equal(expectedRoles, looked.RoleIds);
+        }
+
+        var expiry = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.True(await store.SetExpiryAsync(record.ClientId, expiry, Ct));
+        StoredToken? afterExpiry = await store.FindAsync(record.ClientId, Ct);
+        StoredToken listedAfterExpiry = Assert.Single(await store.ListAsync(new TokenListQuery { OrganizationId = "acme" }, Ct));
+
+        foreach (StoredToken? read in new[] { afterExpiry, listedAfterExpiry })
+        {
+            Assert.NotNull(read);
+            Assert.Equal(expiry, read.ExpiresAt);
+            Assert.Equal(expectedRoles, read.RoleIds);
+            Assert.Equal(expectedJoined, read.RoleId);
+            Assert.Equal(record.Verifier, read.Verifier);
+        }
+
+        TokenVerificationResult verified = await new TokenVerifier(store, new RoleCatalog()).VerifyAsync(issued.Details.Token, Ct);
+        Assert.True(verified.IsValid, verified.ToString());
+        Assert.Equal(expectedRoles, verified.Roles.Select(r => r.Id));
+    }
+
+    /// <summary>
+    /// Records of one organization holding different combinations of roles (one role, the same two in either order,
+    /// three) list as themselves, each with its own roles; listing filters by organization only.
+    /// </summary>
+    [Fact]
+    public async Task ListAsync_ByOrganization_TokensOfDifferentRoleCombinations_EachListedWithItsRoles()
+    {
+        ITokenStore store = await StoreAsync();
+        StoredToken[] acme =
+        [
+            NewTokenOfRoles("acme", DefaultRoles.DatabaseAdministrator).Record,
+            NewTokenOfRoles("acme", DefaultRoles.DatabaseAdministrator, DefaultRoles.BillingAdministrator).Record,
+            NewTokenOfRoles("acme", DefaultRoles.BillingAdministrator, DefaultRoles.DatabaseAdministrator).Record,
+            NewTokenOfRoles("acme", DefaultRoles.BillingAdministrator, DefaultRoles.DatabaseAdministrator).Record,
+            NewTokenOfRoles("acme", DefaultRoles.ReadOnlyUser, DefaultRoles.BillingAdministrator, DefaultRoles.UIViewOnly).Record,
+        ];
+        StoredToken other = NewTokenOfRoles("other", DefaultRoles.DatabaseAdministrator, DefaultRoles.BillingAdministrator).Record;
+        foreach (StoredToken record in acme.Append(other))
+        {
+            Assert.True(await store.TryAddAsync(record, Ct));
+        }
+
+        IReadOnlyList<StoredToken> page = await store.ListAsync(new TokenListQuery { OrganizationId = "acme" }, Ct);
+        IReadOnlyList<StoredToken> all = await store.ListAsync(new TokenListQuery(), Ct);
+
+        Assert.Equal(acme.Select(r => r.ClientId).Order(StringComparer.Ordinal), page.Select(t => t.ClientId));
+        foreach (StoredToken listed in page)
+        {
+            StoredToken added = acme.Single(r => r.ClientId == listed.ClientId);
+            Assert.Equal(added.RoleIds, listed.RoleIds);
+            Assert.Equal(added.RoleId, listed.RoleId);
+            Assert.Equal("acme", listed.OrganizationId);
+        }
+
+        Assert.Equal(6, all.Count);
+        Assert.Equal(other.RoleIds, all.Single(t => t.ClientId == other.ClientId).RoleIds);
     }
 
     /// <summary>An expiry date can be brought forward, never pushed back; unknown and deleted ids return false.</summary>

@@ -192,6 +192,74 @@ public sealed class PostgreSqlTokenStoreTests(PostgreSqlDatabase database) : ICl
         }
     }
 
+    [Fact]
+    public async Task TryAddAsync_TokenOfTwoRolesOnNodeA_NodeBAndAJoiningNodeVerifyItWithBothRoles()
+    {
+        // Arrange: the roles stored as one role_id, joined in their order; B follows the feed, C loads it at start.
+        string schema = Nodes.NewSchema();
+        PostgreSqlTokenStore a = await OpenAsync(schema);
+        PostgreSqlTokenStore b = await OpenAsync(schema, createSchema: false);
+        Role[] roles = [DefaultRoles.DatabaseAdministrator, DefaultRoles.BillingAdministrator];
+        IssuedToken token = _generator.Generate(new TokenGenerationRequest(roles) { OrganizationId = "acme" });
+
+        // Act
+        Assert.True(await a.TryAddAsync(token.Record, Ct));
+        bool seenByB = await Nodes.EventuallyAsync(() => b.Has(token.Record.ClientId));
+        PostgreSqlTokenStore c = await OpenAsync(schema, createSchema: false);
+
+        // Assert
+        Assert.True(seenByB, "Node B never saw the token added through node A.");
+        Assert.Equal(
+            "database-administrator,billing-administrator",
+            await Sql.QueryAsync<string>(database.ConnectionString, $"SELECT role_id FROM {schema}.tokens WHERE client_id = '{token.Record.ClientId}'"));
+        foreach (PostgreSqlTokenStore node in new[] { b, c })
+        {
+            TokenVerificationResult result = await new TokenVerifier(node, new RoleCatalog()).VerifyAsync(token.Details.Token, Ct);
+            Assert.True(result.IsValid, result.ToString());
+            Assert.Equal(roles, result.Roles);
+            Assert.True(result.HasPermission(Permissions.OrgDbCreate) && result.HasPermission(Permissions.OrgBillingWrite));
+            Assert.Equal(roles.Select(r => r.Id), (await node.FindAsync(token.Record.ClientId, Ct))?.RoleIds);
+            Assert.Equal([token.Record.ClientId], (await node.ListAsync(new TokenListQuery { OrganizationId = "acme" }, Ct)).Select(t => t.ClientId));
+        }
+    }
+
+    [Fact]
+    public async Task Row_WrittenAsThePreviousReleaseDid_IsReadWithItsOneRoleByARunningAndAStartingNode()
+    {
+        // Arrange: a row and its change as the release before tokens of several roles wrote them (the same statement:
+        // role_id holds one role id), written behind the back of a running node.
+        string schema = Nodes.NewSchema();
+        PostgreSqlTokenStore running = await OpenAsync(schema);
+        IssuedToken token = NewToken();
+        StoredToken record = token.Record;
+        await Sql.ExecuteAsync(database.ConnectionString, $"""
+            WITH added AS (
+                INSERT INTO {schema}.tokens (client_id, organization_id, role_id, verifier, created_at, created_offset_minutes, created_by, description, expires_at)
+                VALUES ('{record.ClientId}', 'acme', 'read-only-user', '{record.Verifier.Encode()}', now(), 60, 'previous-release', NULL, NULL)
+                RETURNING client_id)
+            INSERT INTO {schema}.changes (client_id, kind) SELECT client_id, 1 FROM added
+            """);
+
+        // Act
+        bool seenByRunning = await Nodes.EventuallyAsync(() => running.Has(record.ClientId));
+        PostgreSqlTokenStore starting = await OpenAsync(schema, createSchema: false);
+
+        // Assert
+        Assert.True(seenByRunning, "The running node never read the row.");
+        foreach (PostgreSqlTokenStore node in new[] { running, starting })
+        {
+            StoredToken? found = await node.FindAsync(record.ClientId, Ct);
+            Assert.NotNull(found);
+            Assert.Equal("read-only-user", found.RoleId);
+            Assert.Equal(["read-only-user"], found.RoleIds);
+            Assert.Equal("previous-release", found.CreatedBy);
+            Assert.Equal(TimeSpan.FromHours(1), found.CreatedAt.Offset);
+            TokenVerificationResult result = await new TokenVerifier(node, new RoleCatalog()).VerifyAsync(token.Details.Token, Ct);
+            Assert.True(result.IsValid, result.ToString());
+            Assert.Same(DefaultRoles.ReadOnlyUser, Assert.Single(result.Roles));
+        }
+    }
+
     // ---- Schema and migrations ----
 
     [Fact]

@@ -492,6 +492,34 @@ public class TokenVerifierTests
     }
 
     [Fact]
+    public async Task VerifyAsync_TokenOfTwoRoles_AllocatesNothing()
+    {
+        // Arrange: two roles in either order (two combinations), one record holding its roles as a string of its own, as
+        // a store reads it back; each resolves through the verifier's role-set cache after the warm-up.
+        var fixture = new TokenFixture();
+        Role[] roles = [DefaultRoles.DatabaseAdministrator, DefaultRoles.BillingAdministrator];
+        IssuedToken issued = fixture.Generator.Generate(new TokenGenerationRequest(roles));
+        IssuedToken reversed = fixture.Generator.Generate(new TokenGenerationRequest([roles[1], roles[0]]) { Format = TokenFormatKind.Astra });
+        IssuedToken readBack = fixture.Generator.Generate(new TokenGenerationRequest(roles));
+        StoredToken record = readBack.Record;
+        string joined = new(record.RoleId.AsSpan());
+        Assert.True(await fixture.Store.TryAddAsync(issued.Record, Ct));
+        Assert.True(await fixture.Store.TryAddAsync(reversed.Record, Ct));
+        Assert.True(await fixture.Store.TryAddAsync(new StoredToken(record.ClientId, record.OrganizationId, joined, record.Verifier, record.CreatedAt), Ct));
+
+        // Act
+        long allocated = MeasureAllocations(fixture.Verifier, [issued.Details.Token, reversed.Details.Token, readBack.Details.Token]);
+
+        // Assert
+        Assert.Equal(0, allocated);
+        TokenVerificationResult result = await fixture.Verifier.VerifyAsync(issued.Details.Token, Ct);
+        Assert.Equal(roles, result.Roles);
+        Assert.True(result.HasPermission(Permissions.OrgDbCreate) && result.HasPermission(Permissions.OrgBillingWrite));
+        Assert.Equal([roles[1], roles[0]], (await fixture.Verifier.VerifyAsync(reversed.Details.Token, Ct)).Roles);
+        Assert.Equal(roles, (await fixture.Verifier.VerifyAsync(readBack.Details.Token, Ct)).Roles);
+    }
+
+    [Fact]
     public async Task VerifyAsync_FullScenario_LogsNoSecretOrToken()
     {
         var logger = new FakeLogger<TokenVerifier>();
