@@ -1,5 +1,6 @@
 // A minimal API protected by application tokens, with the Astra-style token management API, a health check and
-// a durable store: the file store, or the PostgreSQL store that several nodes share. On first start (empty store) it
+// a durable store: the file store, or the PostgreSQL store that several nodes share. People sign in at /signin by
+// pasting a token that may manage tokens, and manage tokens in the browser at /settings/tokens. On first start (empty store) it
 // creates one Organization Administrator token and writes its details to an owner-only file, printing only that
 // file's path (BootstrapAdministrator: crash-safe; with PostgreSQL, one node bootstraps, whatever starts at once).
 //
@@ -43,7 +44,7 @@ store.AddTo(builder.Services.AddTokenSdk(options => builder.Configuration.GetSec
 builder.Services.AddAuthentication(ApplicationTokenDefaults.AuthenticationScheme)
     .AddApplicationTokens(options => options.AcceptBasic = true)
     .AddSampleSignIn();
-builder.Services.AddAntiforgery();
+builder.Services.AddTokenManagementPage();   // the page's antiforgery
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy("schema-admin", policy => policy.RequirePermission(Permissions.DbKeyspaceCreate));
 builder.Services.AddProblemDetails();
@@ -55,7 +56,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 
 // Anonymous: what this service is.
-app.MapGet("/", () => Results.Ok(new { service = "TokenSdk sample", management = "/v2/clientIdSecrets", health = "/healthz" }));
+app.MapGet("/", () => Results.Ok(new { service = "TokenSdk sample", management = "/v2/clientIdSecrets", page = "/settings/tokens", signIn = SampleSignIn.SignInPath, health = "/healthz" }));
 
 // Any token whose role grants db-cql (not the API-only roles).
 app.MapGet("/data", (HttpContext context) => Results.Ok(new { rows = new[] { "alpha", "beta" }, caller = context.User.Identity!.Name }))
@@ -75,7 +76,13 @@ app.MapGet("/billing", [RequirePermission(Permissions.OrgBillingRead)] () => Res
 // The management API answers application tokens and the page's cookie session; a write with the cookie must carry
 // the page's antiforgery token.
 app.MapTokenManagement(configure: options => options.AuthenticationSchemes.Add(SampleSignIn.Scheme));
-app.MapSampleSignIn(afterSignIn: "/");
+// The portal's Settings -> Tokens for people: sign in at /signin with a token that may manage tokens.
+app.MapTokenManagementPage("/settings/tokens", options =>
+{
+    options.AuthenticationSchemes.Add(SampleSignIn.Scheme);
+    options.SignOutPath = SampleSignIn.SignOutPath;
+});
+app.MapSampleSignIn(afterSignIn: "/settings/tokens");
 app.MapHealthChecks("/healthz");
 
 // Open the store now rather than at the first request (DI creates it lazily), then make sure someone can manage

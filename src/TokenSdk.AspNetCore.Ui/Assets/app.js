@@ -525,6 +525,19 @@
     await loadTokens();
   }
 
+  // ---- Sign out --------------------------------------------------------------------------------------------------
+
+  async function onSignOut() {
+    const headers = {};
+    headers[context.antiforgery.headerName] = context.antiforgery.requestToken;
+    try {
+      await fetch(context.signOutPath, { method: 'POST', headers, credentials: 'same-origin', cache: 'no-store', redirect: 'manual' });
+    } finally {
+      // Whatever the host answered: reloading asks it again whether this browser is still signed in.
+      window.location.reload();
+    }
+  }
+
   // ---- Start ---------------------------------------------------------------------------------------------------
 
   async function start() {
@@ -552,6 +565,11 @@
 
     for (const role of context.roles) rolesById.set(role.id, role);
     $('caller').textContent = `Signed in as ${context.caller.id} · organization ${context.caller.organizationId}`;
+    if (context.signOutPath) {
+      const signOut = $('sign-out');
+      signOut.addEventListener('click', onSignOut);
+      show(signOut, true);
+    }
     if (context.canWrite) {
       renderRoles();
       show($('generate-section'), true);

@@ -74,7 +74,9 @@ public static class TokenManagementPageEndpointRouteBuilderExtensions
                 "The token management page sends its antiforgery token in a header, but AntiforgeryOptions.HeaderName is empty: leave it at its default or name a header.");
         }
 
-        if (services.GetService<IRoleCatalog>() is null)
+        // Whether it is registered, without creating it: creating it would validate the TokenSdk options here, before
+        // the host's own start-up code could report a configuration error its way.
+        if (services.GetService<IServiceProviderIsService>() is { } registered ? !registered.IsService(typeof(IRoleCatalog)) : services.GetService<IRoleCatalog>() is null)
         {
             throw new InvalidOperationException(
                 "The token management page needs the TokenSdk services: call builder.Services.AddTokenSdk() before MapTokenManagementPage.");

@@ -111,6 +111,11 @@ internal sealed class TokenManagementPageEndpoints
             json.WriteBoolean("canRead", true);
             json.WriteBoolean("canWrite", canWrite);
             json.WriteString("apiBase", apiBase);
+            if (_options.SignOutPath is { } signOut)
+            {
+                json.WriteString("signOutPath", context.Request.PathBase + signOut);
+            }
+
             json.WriteStartObject("antiforgery");
             json.WriteString("headerName", antiforgery.HeaderName);
             json.WriteString("requestToken", antiforgery.RequestToken);

@@ -29,6 +29,13 @@ public sealed class TokenManagementPageOptions
     public string Title { get; set; } = DefaultTitle;
 
     /// <summary>Checks the options; throws with a message that says what to fix.</summary>
+    /// <summary>
+    /// Gets or sets the host's sign-out endpoint (a path starting with <c>/</c>), which the page's "Sign out" button
+    /// posts to with the antiforgery token, then reloads; <see langword="null"/> (the default) shows no such button.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? SignOutPath { get; set; }
+
     internal void Validate(string paramName)
     {
         if (string.IsNullOrWhiteSpace(ApiPrefix) || ApiPrefix[0] != '/' || (ApiPrefix.Length > 1 && ApiPrefix[^1] == '/')
@@ -43,6 +50,13 @@ public sealed class TokenManagementPageOptions
         {
             throw new ArgumentException(
                 "TokenManagementPageOptions.AuthenticationSchemes holds an empty scheme name; name each scheme, or leave the list empty for the host's default scheme.",
+                paramName);
+        }
+
+        if (SignOutPath is not null && (SignOutPath.Length < 2 || SignOutPath[0] != '/' || SignOutPath[1] == '/' || SignOutPath.AsSpan().IndexOfAny("?#\\ ") >= 0))
+        {
+            throw new ArgumentException(
+                $"TokenManagementPageOptions.SignOutPath must be a path of this host starting with '/' (for example \"/signout\"), or null; it is \"{SignOutPath}\".",
                 paramName);
         }
 

@@ -29,6 +29,9 @@ public sealed class MapTokenManagementPageTests
     [InlineData("", "ApiPrefix")]
     [InlineData(null, "Title")]
     [InlineData(" ", "AuthenticationSchemes")]
+    [InlineData("signout", "SignOutPath")]
+    [InlineData("//evil.example/signout", "SignOutPath")]
+    [InlineData("/signout?x=1", "SignOutPath")]
     public void Map_InvalidOptions_ArgumentExceptionNamingTheOption(string? apiPrefix, string option)
     {
         using WebApplication app = Host(antiforgery: true);
@@ -39,6 +42,7 @@ public sealed class MapTokenManagementPageTests
             {
                 case "ApiPrefix": o.ApiPrefix = apiPrefix!; break;
                 case "Title": o.Title = new string('x', 101); break;
+                case "SignOutPath": o.SignOutPath = apiPrefix; break;
                 default: o.AuthenticationSchemes.Add(apiPrefix!); break;
             }
         }));

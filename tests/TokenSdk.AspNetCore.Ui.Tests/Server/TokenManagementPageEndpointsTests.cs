@@ -105,6 +105,7 @@ public sealed class TokenManagementPageEndpointsTests : IAsyncLifetime
         Assert.True(root.GetProperty("canRead").GetBoolean());
         Assert.True(root.GetProperty("canWrite").GetBoolean());
         Assert.Equal("/v2", root.GetProperty("apiBase").GetString());
+        Assert.False(root.TryGetProperty("signOutPath", out _));   // no sign-out button unless the host names its endpoint
         Assert.Equal("RequestVerificationToken", root.GetProperty("antiforgery").GetProperty("headerName").GetString());
         Assert.False(string.IsNullOrEmpty(root.GetProperty("antiforgery").GetProperty("requestToken").GetString()));
         Assert.Equal(["compromised", "noLongerNeeded", "roleChange", "other"],

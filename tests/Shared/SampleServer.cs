@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace TokenSdk.Samples.WebApi.Tests.TestSupport;
+namespace TokenSdk.TestSupport;
 
 /// <summary>
 /// The built sample serving on a free loopback port, as a person runs it; stopped (killed) on dispose. Its output is
