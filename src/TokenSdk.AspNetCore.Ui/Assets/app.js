@@ -571,6 +571,13 @@
       show(signOut, true);
     }
     if (context.canWrite) {
+      if (context.expiry && context.expiry.allowed) {
+        const days = context.expiry.maximumLifetimeSeconds ? Math.floor(context.expiry.maximumLifetimeSeconds / 86400) : null;
+        if (days !== null) {
+          $('token-expiry-hint').textContent = `(optional; at most ${days} day${days === 1 ? '' : 's'} away, which is also the default)`;
+        }
+        show($('token-expiry-field'), true);
+      }
       renderRoles();
       show($('generate-section'), true);
     }

@@ -120,6 +120,7 @@ internal sealed class TokenManagementPageEndpoints
             json.WriteString("headerName", antiforgery.HeaderName);
             json.WriteString("requestToken", antiforgery.RequestToken);
             json.WriteEndObject();
+            WriteExpiry(json, services.GetRequiredService<IOptions<TokenSdkOptions>>().Value.Management, caller.OrganizationId);
             WriteDeletionReasons(json);
             json.WriteStartArray("roles");
             foreach (Role role in roles)
@@ -144,6 +145,25 @@ internal sealed class TokenManagementPageEndpoints
         }
 
         json.WriteEndArray();
+    }
+
+    // Whether the person may set an expiry date, and the longest lifetime (the manager enforces both; the page only
+    // leaves out a field that would be refused).
+    private static void WriteExpiry(Utf8JsonWriter json, TokenManagementOptions management, string organizationId)
+    {
+        TimeSpan? maximum = management.MaximumLifetimeByOrganization.TryGetValue(organizationId, out TimeSpan lifetime) ? lifetime : management.MaximumLifetime;
+        json.WriteStartObject("expiry");
+        json.WriteBoolean("allowed", management.AllowExpiry || maximum is not null);
+        if (maximum is { } max)
+        {
+            json.WriteNumber("maximumLifetimeSeconds", (long)max.TotalSeconds);
+        }
+        else
+        {
+            json.WriteNull("maximumLifetimeSeconds");
+        }
+
+        json.WriteEndObject();
     }
 
     private static void WriteRole(Utf8JsonWriter json, Role role, TokenCaller caller, bool canWrite)

@@ -183,6 +183,25 @@ public sealed class TokenManagementPageEndpointsTests : IAsyncLifetime
         Assert.Contains("href=\"/settings/tokens/assets/app.css\"", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task GetContext_Expiry_FollowsTheManagementOptions()
+    {
+        string cookie = await _app.SignInAsync("admin", "acme");
+        using JsonDocument defaults = await ContextAsync(cookie);
+        await using PageTestApp allowing = await PageTestApp.StartAsync(configureTokenSdk: o =>
+        {
+            o.Management.AllowExpiry = true;
+            o.Management.MaximumLifetimeByOrganization["acme"] = TimeSpan.FromDays(90);
+        });
+        using HttpResponseMessage response = await allowing.GetAsync("/settings/tokens/context", await allowing.SignInAsync("admin", "acme"));
+        using JsonDocument allowed = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+
+        Assert.False(defaults.RootElement.GetProperty("expiry").GetProperty("allowed").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, defaults.RootElement.GetProperty("expiry").GetProperty("maximumLifetimeSeconds").ValueKind);
+        Assert.True(allowed.RootElement.GetProperty("expiry").GetProperty("allowed").GetBoolean());
+        Assert.Equal(90 * 86400, allowed.RootElement.GetProperty("expiry").GetProperty("maximumLifetimeSeconds").GetInt64());
+    }
+
     private async Task<JsonDocument> ContextAsync(string cookie)
     {
         using HttpResponseMessage response = await _app.GetAsync("/settings/tokens/context", cookie);

@@ -67,7 +67,8 @@ internal sealed class PageTestApp : IAsyncDisposable
     public static async Task<PageTestApp> StartAsync(
         bool kestrel = false,
         Action<TokenManagementPageOptions>? configurePage = null,
-        bool addAntiforgery = true)
+        bool addAntiforgery = true,
+        Action<TokenSdkOptions>? configureTokenSdk = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         if (kestrel)
@@ -80,7 +81,11 @@ internal sealed class PageTestApp : IAsyncDisposable
         }
 
         builder.Logging.ClearProviders();
-        builder.Services.AddTokenSdk(o => o.CustomPermissions.Add(ReportsPermission))
+        builder.Services.AddTokenSdk(o =>
+            {
+                o.CustomPermissions.Add(ReportsPermission);
+                configureTokenSdk?.Invoke(o);
+            })
             .AddInMemoryStore()
             .AddCustomRole(r =>
             {
