@@ -112,5 +112,12 @@ catch (Exception ex) when (ex is TokenStoreException or BootstrapException or Op
     return 1;
 }
 
-await app.RunAsync();
+await app.StartAsync();
+// Where a person goes first: the addresses are known only now (a port of 0 is chosen at start).
+foreach (string address in app.Urls)
+{
+    Console.WriteLine($"Manage tokens in a browser: {address.TrimEnd('/')}{SampleSignIn.SignInPath} (sign in with a token that may manage tokens), then /settings/tokens.");
+}
+
+await app.WaitForShutdownAsync();
 return 0;
