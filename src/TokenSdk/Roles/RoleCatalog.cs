@@ -88,6 +88,9 @@ public sealed class RoleCatalog : IRoleCatalog
         return roles;
     }
 
+    /// <summary>Gets whether the catalog's roles never change (no role source): a role resolved once stays right.</summary>
+    internal bool HasFixedRoles => _sources.Length == 0;
+
     /// <inheritdoc/>
     public bool TryGetRole(string id, [NotNullWhen(true)] out Role? role)
     {

@@ -15,11 +15,26 @@ internal sealed class RoleSetCache
     /// <summary>The most combinations kept; beyond it, a combination is resolved afresh on each use.</summary>
     public const int MaximumCount = 4096;
 
+    // The last set used in each slot, found by the very string instance of the stored form: a store keeps one instance
+    // per distinct value for all its records, so a hit costs a reference comparison instead of hashing the string.
+    private const int RecentSlots = 16;
+
     private readonly ConcurrentDictionary<string, RoleSet> _sets = new(StringComparer.Ordinal);
+    private readonly Recent?[] _recent = new Recent?[RecentSlots];
 
     /// <summary>Resolves the stored form of several role ids; when a role is missing, returns its id.</summary>
     public bool TryResolve(string storedRoleIds, IRoleCatalog catalog, [NotNullWhen(true)] out RoleSet? set, out string? missingRoleId)
     {
+        int slot = (storedRoleIds.Length ^ storedRoleIds[^1]) & (RecentSlots - 1);
+        Recent? recent = Volatile.Read(ref _recent[slot]);
+        if (recent is not null && ReferenceEquals(recent.Key, storedRoleIds)
+            && (catalog is RoleCatalog { HasFixedRoles: true } || IsCurrent(recent.Set, catalog)))
+        {
+            set = recent.Set;
+            missingRoleId = null;
+            return true;
+        }
+
         if (_sets.TryGetValue(storedRoleIds, out RoleSet? known))
         {
             bool current = true;
@@ -37,6 +52,7 @@ internal sealed class RoleSetCache
 
             if (current)
             {
+                Remember(slot, known, storedRoleIds);
                 set = known;
                 missingRoleId = null;
                 return true;
@@ -55,6 +71,10 @@ internal sealed class RoleSetCache
             }
 
             roles[i] = role;
+
+            // Checked again on every use by the role's own id instance, which a RoleCatalog answers by reference from
+            // its cache (a split-off copy could find the cache full and cost a case-insensitive hash each time).
+            ids[i] = role.Id;
         }
 
         set = new RoleSet(storedRoleIds, ids, roles);
@@ -63,7 +83,38 @@ internal sealed class RoleSetCache
             _sets[storedRoleIds] = set;
         }
 
+        Remember(slot, set, storedRoleIds);
         missingRoleId = null;
         return true;
     }
+
+    // Every role of the set is still the instance the catalog returns (a role from a role source may have changed).
+    private static bool IsCurrent(RoleSet set, IRoleCatalog catalog)
+    {
+        for (int i = 0; i < set.RoleIds.Length; i++)
+        {
+            if (!catalog.TryGetRole(set.RoleIds[i], out Role? role) || !ReferenceEquals(role, set.Members[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // A slot keeps the first combination that takes it (a colliding one goes through the dictionary, never allocating on
+    // each use); it is renewed for the same combination under another string instance (a store reloaded) or resolved
+    // to other roles. Each renewal allocates one small entry, once.
+    private void Remember(int slot, RoleSet set, string storedRoleIds)
+    {
+        Recent? current = Volatile.Read(ref _recent[slot]);
+        if (current is null
+            || (string.Equals(current.Key, storedRoleIds, StringComparison.Ordinal)
+                && !(ReferenceEquals(current.Key, storedRoleIds) && ReferenceEquals(current.Set, set))))
+        {
+            Volatile.Write(ref _recent[slot], new Recent(storedRoleIds, set));
+        }
+    }
+
+    private sealed record Recent(string Key, RoleSet Set);
 }
