@@ -37,6 +37,9 @@ public sealed class TokenSdkOptions
     /// <summary>Gets the options of the stored verifier (algorithm, peppers).</summary>
     public HashingOptions Hashing { get; } = new();
 
+    /// <summary>Gets how last-used times are tracked (configuration section <c>TokenSdk:Usage</c>).</summary>
+    public Usage.TokenUsageOptions Usage { get; } = new();
+
     /// <summary>Gets the custom roles offered beside the <see cref="DefaultRoles"/>.</summary>
     /// <remarks>
     /// At start, each must be well formed, name only known permissions, and use an id and a name that no other

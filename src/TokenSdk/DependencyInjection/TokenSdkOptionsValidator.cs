@@ -46,6 +46,10 @@ internal sealed class TokenSdkOptionsValidator : IValidateOptions<TokenSdkOption
 
         ValidateManagement(options.Management, errors);
         ValidateHashing(options.Hashing, errors);
+        if (options.Usage.Resolution < TimeSpan.FromSeconds(1) || options.Usage.Resolution > TimeSpan.FromDays(1))
+        {
+            errors.Add($"TokenSdk:Usage:Resolution must lie between 1 second and 1 day (it is {options.Usage.Resolution}).");
+        }
         ValidateRoles(options, errors);
         return errors;
     }

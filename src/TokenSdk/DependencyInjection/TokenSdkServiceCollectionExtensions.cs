@@ -7,6 +7,7 @@ using TokenSdk.DependencyInjection;
 using TokenSdk.Management;
 using TokenSdk.Roles;
 using TokenSdk.Storage;
+using TokenSdk.Usage;
 using TokenSdk.Verification;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -48,12 +49,18 @@ public static class TokenSdkServiceCollectionExtensions
             sp.GetRequiredService<IOptions<TokenSdkOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<TokenGenerator>>()));
+        services.TryAddSingleton(static sp => new TokenUsageTracker(
+            sp.GetRequiredService<ITokenStore>(),
+            sp.GetRequiredService<IOptions<TokenSdkOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<TokenUsageTracker>>()));
         services.TryAddSingleton<ITokenVerifier>(static sp => new TokenVerifier(
             sp.GetRequiredService<ITokenStore>(),
             sp.GetRequiredService<IRoleCatalog>(),
             sp.GetRequiredService<IOptions<TokenSdkOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILogger<TokenVerifier>>()));
+            sp.GetService<ILogger<TokenVerifier>>(),
+            sp.GetRequiredService<TokenUsageTracker>()));
 
         services.TryAddSingleton<ITokenDeletionPolicy>(static sp => new TokenDeletionPolicy(
             sp.GetRequiredService<ITokenStore>(),

@@ -69,4 +69,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3005, EventName = "FileStoreTornTailFound", Level = LogLevel.Information,
         Message = "A write interrupted by a crash, never acknowledged, is at the end of '{LogPath}' (offset {Offset}, {Length} bytes: {Detail}). Left in place while only reading; the next write moves it to a file beside the log.")]
     public static partial void FileStoreTornTailFound(ILogger logger, string logPath, long offset, long length, string detail);
+
+    [LoggerMessage(EventId = 1301, EventName = "UsageWriteFailed", Level = LogLevel.Warning,
+        Message = "Writing the last-used times of {Count} tokens to the store failed; they are kept and written again at the next period (logged once until a write succeeds).")]
+    public static partial void UsageWriteFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 1302, EventName = "UsageWriteRecovered", Level = LogLevel.Information,
+        Message = "Last-used times are written to the store again ({Count} tokens).")]
+    public static partial void UsageWriteRecovered(ILogger logger, int count);
 }

@@ -6,8 +6,9 @@ namespace TokenSdk.Management;
 /// <summary>
 /// The token list in the JSON shape of the Astra DevOps API (<c>GET /v2/clientIdSecrets</c>), written in one place for
 /// every front end (the HTTP API, the CLI), so they agree field by field:
-/// <c>{"clients":[{"clientId","roles":[roleId, ...],"generatedOn","description","tokenExpiry"}]}</c>, with
-/// <c>description</c> <c>""</c> when none and <c>tokenExpiry</c> an ISO-8601 instant or <c>null</c>.
+/// <c>{"clients":[{"clientId","roles":[roleId, ...],"generatedOn","description","tokenExpiry","lastUsed"}]}</c>, with
+/// <c>description</c> <c>""</c> when none, <c>tokenExpiry</c> and <c>lastUsed</c> (TokenSdk's own field, which Astra
+/// clients ignore) ISO-8601 instants or <c>null</c>.
 /// </summary>
 public static class AstraTokenJson
 {
@@ -46,6 +47,16 @@ public static class AstraTokenJson
             else
             {
                 writer.WriteNull("tokenExpiry");
+            }
+
+            // TokenSdk's own field, which Astra clients ignore: when the token was last used, or null.
+            if (token.LastUsedAt is { } lastUsed)
+            {
+                writer.WriteString("lastUsed", FormatInstant(lastUsed));
+            }
+            else
+            {
+                writer.WriteNull("lastUsed");
             }
 
             writer.WriteEndObject();

@@ -68,6 +68,12 @@ public sealed class TokenInfo
     /// <summary>Gets who generated the token.</summary>
     public string? CreatedBy { get; }
 
+    /// <summary>
+    /// Gets when the token was last used (verified), at the usage tracker's resolution; <see langword="null"/> when it
+    /// has not been used since last-used times are kept, or the store does not keep them.
+    /// </summary>
+    public DateTimeOffset? LastUsedAt { get; init; }
+
     /// <summary>Gets when the token expires (or is scheduled for deletion); <see langword="null"/> means never.</summary>
     public DateTimeOffset? ExpiresAt { get; }
 

@@ -24,6 +24,8 @@ public sealed class TokenManager : ITokenManager, IDisposable
 
     private const int MaxAddAttempts = 3;
 
+    private static readonly IReadOnlyDictionary<string, DateTimeOffset> s_noLastUsed = new Dictionary<string, DateTimeOffset>();
+
     private readonly ITokenStore _store;
     private readonly IRoleCatalog _roles;
     private readonly ITokenGenerator _generator;
@@ -177,12 +179,15 @@ public sealed class TokenManager : ITokenManager, IDisposable
                 new TokenListQuery { OrganizationId = caller.OrganizationId, AfterClientId = after, Limit = options.Limit },
                 cancellationToken).ConfigureAwait(false);
             exhausted = page.Count < options.Limit;
+            IReadOnlyDictionary<string, DateTimeOffset> lastUsed = await ReadLastUsedAsync(page, cancellationToken).ConfigureAwait(false);
             foreach (StoredToken record in page)
             {
                 after = record.ClientId;
-                if (options.RoleId is null || TokenRoleIds.Contains(record.RoleId, options.RoleId))
+                DateTimeOffset? used = LastUsed(record, lastUsed);
+                if ((options.RoleId is null || TokenRoleIds.Contains(record.RoleId, options.RoleId))
+                    && (options.UnusedSince is not { } since || (used ?? record.CreatedAt) < since))
                 {
-                    tokens.Add(ToInfo(record));
+                    tokens.Add(ToInfo(record, used));
                     if (tokens.Count == options.Limit)
                     {
                         break;
@@ -210,7 +215,13 @@ public sealed class TokenManager : ITokenManager, IDisposable
         }
 
         StoredToken? record = await FindInOrganizationAsync(caller, clientId, cancellationToken).ConfigureAwait(false);
-        return Finish(activity, record is null ? ManagementResult<TokenInfo>.From(NotFound(clientId)) : ManagementResult<TokenInfo>.Ok(ToInfo(record)));
+        if (record is null)
+        {
+            return Finish(activity, ManagementResult<TokenInfo>.From(NotFound(clientId)));
+        }
+
+        IReadOnlyDictionary<string, DateTimeOffset> lastUsed = await ReadLastUsedAsync([record], cancellationToken).ConfigureAwait(false);
+        return Finish(activity, ManagementResult<TokenInfo>.Ok(ToInfo(record, LastUsed(record, lastUsed))));
     }
 
     /// <inheritdoc/>
@@ -509,7 +520,21 @@ public sealed class TokenManager : ITokenManager, IDisposable
         return record is not null && string.Equals(record.OrganizationId, caller.OrganizationId, StringComparison.Ordinal) ? record : null;
     }
 
-    private TokenInfo ToInfo(StoredToken record)
+    /// <summary>The last-used times the store keeps for <paramref name="records"/>, when it keeps them.</summary>
+    private async Task<IReadOnlyDictionary<string, DateTimeOffset>> ReadLastUsedAsync(IReadOnlyList<StoredToken> records, CancellationToken cancellationToken) =>
+        _store is ITokenUsageStore usage && records.Count > 0
+            ? await usage.GetLastUsedAsync([.. records.Select(r => r.ClientId)], cancellationToken).ConfigureAwait(false)
+            : s_noLastUsed;
+
+    /// <summary>The later of the store's time and this process's own mark not yet written.</summary>
+    private static DateTimeOffset? LastUsed(StoredToken record, IReadOnlyDictionary<string, DateTimeOffset> stored)
+    {
+        DateTimeOffset? fromStore = stored.TryGetValue(record.ClientId, out DateTimeOffset at) ? at : null;
+        DateTimeOffset? inMemory = record.LastUsedUtcTicks > 0 ? new DateTimeOffset(record.LastUsedUtcTicks, TimeSpan.Zero) : null;
+        return fromStore > inMemory || inMemory is null ? fromStore : inMemory;
+    }
+
+    private TokenInfo ToInfo(StoredToken record, DateTimeOffset? lastUsed = null)
     {
         IReadOnlyList<string> ids = record.RoleIds;
         string?[] names = new string?[ids.Count];
@@ -518,7 +543,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
             names[i] = _roles.TryGetRole(ids[i], out Role? role) ? role.Name : null;
         }
 
-        return new TokenInfo(record, names);
+        return new TokenInfo(record, names) { LastUsedAt = lastUsed };
     }
 
     /// <summary>Resolves requested roles (by id or name, or by id only): each must exist, none twice, 1 to the maximum.</summary>

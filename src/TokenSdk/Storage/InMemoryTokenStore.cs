@@ -12,10 +12,11 @@ namespace TokenSdk.Storage;
 /// costs under 200 bytes (see benchmarks/RESULTS.md). The store may keep an equal copy of an added record
 /// (sharing those fields), so <see cref="FindAsync"/> can return a record equal to, not the same as, the one added.
 /// </remarks>
-public sealed class InMemoryTokenStore : ITokenStore, ITokenLookup
+public sealed class InMemoryTokenStore : ITokenStore, ITokenLookup, ITokenUsageStore
 {
     private readonly TokenTable _tokens = new();
     private readonly SharedTokenFieldsPool _shared = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _lastUsed = new(StringComparer.Ordinal);
 
     /// <summary>Creates an empty store.</summary>
     public InMemoryTokenStore()
@@ -73,6 +74,42 @@ public sealed class InMemoryTokenStore : ITokenStore, ITokenLookup
     {
         ArgumentNullException.ThrowIfNull(clientId);
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_tokens.TryDelete(clientId));
+        bool deleted = _tokens.TryDelete(clientId);
+        _lastUsed.TryRemove(clientId, out _);
+        return Task.FromResult(deleted);
+    }
+
+    /// <inheritdoc/>
+    public Task RecordUsageAsync(IReadOnlyCollection<TokenUsage> usages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(usages);
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (TokenUsage usage in usages)
+        {
+            if (usage.ClientId is not null && _tokens.TryGet(usage.ClientId, out _))
+            {
+                long ticks = usage.LastUsedAt.UtcTicks;
+                _lastUsed.AddOrUpdate(usage.ClientId, ticks, (_, known) => Math.Max(known, ticks));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyDictionary<string, DateTimeOffset>> GetLastUsedAsync(IReadOnlyCollection<string> clientIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        var found = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (string clientId in clientIds)
+        {
+            if (clientId is not null && _lastUsed.TryGetValue(clientId, out long ticks))
+            {
+                found[clientId] = new DateTimeOffset(ticks, TimeSpan.Zero);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, DateTimeOffset>>(found);
     }
 }

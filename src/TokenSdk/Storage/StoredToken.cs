@@ -91,6 +91,7 @@ public sealed class StoredToken
         _expiresAtUtcTicks = expiresAtUtcTicks;
         CreatedBy = source.CreatedBy;
         Description = source.Description;
+        LastUsedUtcTicks = source.LastUsedUtcTicks;
     }
 
     /// <summary>Gets the client id.</summary>
@@ -133,6 +134,12 @@ public sealed class StoredToken
 
     /// <summary>Gets the 32-byte value of the verifier, in place.</summary>
     internal ReadOnlySpan<byte> VerifierValue => _verifierValue;
+
+    /// <summary>
+    /// Gets or sets when this process last saw the token verify, in UTC ticks at the usage tracker's resolution; 0 when
+    /// it has not. Written by verification without a lock (a racing write of the same minute is harmless).
+    /// </summary>
+    internal long LastUsedUtcTicks { get; set; }
 
     /// <summary>Gets whether the token has an expiry date.</summary>
     internal bool HasExpiry => _expiresAtUtcTicks != NoExpiry;

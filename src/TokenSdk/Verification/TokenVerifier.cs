@@ -26,6 +26,7 @@ public sealed class TokenVerifier : ITokenVerifier
     private readonly ILogger _logger;
     private readonly TokenFormatSet _formats;
     private readonly VerifierHasher _hasher;
+    private readonly Usage.TokenUsageTracker? _usage;
 
     // A missing pepper or role is a configuration problem every request of its tokens repeats (a missing pepper before
     // any secret is checked, so anyone who knows such a client id can repeat it at will): warned once per key id or
@@ -40,6 +41,10 @@ public sealed class TokenVerifier : ITokenVerifier
     /// <param name="options">The options (token prefixes, peppers); <see langword="null"/> for the defaults.</param>
     /// <param name="timeProvider">The clock for expiry; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <param name="logger">The logger; <see langword="null"/> for none.</param>
+    /// <param name="usage">
+    /// Where successful verifications mark their token as used (last-used times); <see langword="null"/> for none.
+    /// Dependency injection passes the registered <see cref="Usage.TokenUsageTracker"/>.
+    /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="store"/> or <paramref name="roles"/> is <see langword="null"/>.</exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException"><paramref name="options"/> are invalid.</exception>
     public TokenVerifier(
@@ -47,7 +52,8 @@ public sealed class TokenVerifier : ITokenVerifier
         IRoleCatalog roles,
         TokenSdkOptions? options = null,
         TimeProvider? timeProvider = null,
-        ILogger<TokenVerifier>? logger = null)
+        ILogger<TokenVerifier>? logger = null,
+        Usage.TokenUsageTracker? usage = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(roles);
@@ -61,6 +67,7 @@ public sealed class TokenVerifier : ITokenVerifier
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _formats = new TokenFormatSet(options);
         _hasher = new VerifierHasher(options.Hashing);
+        _usage = usage is { IsEnabled: true } ? usage : null;
     }
 
     /// <inheritdoc/>
@@ -141,14 +148,22 @@ public sealed class TokenVerifier : ITokenVerifier
         // a role share); a role from a role source is asked for every time, as it may change.
         if (!record.Shared.HasSeveralRoles)
         {
-            return _roles.TryGetRole(record.RoleId, out Role? role)
-                ? TokenVerificationResult.Valid(record, role)
-                : RoleNotFound(record, record.RoleId);
+            if (!_roles.TryGetRole(record.RoleId, out Role? role))
+            {
+                return RoleNotFound(record, record.RoleId);
+            }
+
+            _usage?.Record(record);
+            return TokenVerificationResult.Valid(record, role);
         }
 
-        return _roleSets.TryResolve(record.RoleId, _roles, out RoleSet? roles, out string? missingRoleId)
-            ? TokenVerificationResult.Valid(record, roles)
-            : RoleNotFound(record, missingRoleId!);
+        if (!_roleSets.TryResolve(record.RoleId, _roles, out RoleSet? roles, out string? missingRoleId))
+        {
+            return RoleNotFound(record, missingRoleId!);
+        }
+
+        _usage?.Record(record);
+        return TokenVerificationResult.Valid(record, roles);
     }
 
     private TokenVerificationResult RoleNotFound(StoredToken record, string roleId)

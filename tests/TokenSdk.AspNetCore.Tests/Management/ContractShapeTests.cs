@@ -62,7 +62,7 @@ public sealed class ContractShapeTests
     [InlineData("""{"clientId":"a","secret":"s","orgId":"o","roles":["r"],"token":"t"}""", "createResponse", "the required field 'generatedOn' is missing")]
     [InlineData("""{"clientId":"a","secret":"s","orgId":"o","roles":"r","token":"t","generatedOn":"2026-01-01T00:00:00Z"}""", "createResponse", "$.roles: expected array")]
     [InlineData("""{"clients":[{"clientId":"a","roles":[],"generatedOn":"yesterday","description":"","tokenExpiry":null}]}""", "tokenList", "is not an RFC 3339 date-time")]
-    [InlineData("""{"clients":[{"clientId":"a","roles":[],"generatedOn":"2026-01-01T00:00:00Z","description":"","tokenExpiry":null,"lastUsed":null}]}""", "tokenList", "the field 'lastUsed' is not in the contract")]
+    [InlineData("""{"clients":[{"clientId":"a","roles":[],"generatedOn":"2026-01-01T00:00:00Z","description":"","tokenExpiry":null,"lastUsedAt":null}]}""", "tokenList", "the field 'lastUsedAt' is not in the contract")]
     [InlineData("""{"errors":[{"ID":"40000","message":"m"}]}""", "error", "$.errors[0].ID: expected integer")]
     public void Check_ShapeViolation_IsReportedWithItsPath(string json, string definition, string expected)
     {

@@ -42,7 +42,7 @@ public sealed class TokenManagementApiTests
         Assert.Equal("read-only-user", Assert.Single(entry.GetProperty("roles").EnumerateArray()).GetString());
         Assert.True(entry.TryGetProperty("generatedOn", out _));
         Assert.Equal(JsonValueKind.Null, entry.GetProperty("tokenExpiry").ValueKind);
-        Assert.Equal(["clientId", "roles", "generatedOn", "description", "tokenExpiry"], entry.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["clientId", "roles", "generatedOn", "description", "tokenExpiry", "lastUsed"], entry.EnumerateObject().Select(p => p.Name));
         Assert.DoesNotContain(root.GetProperty("secret").GetString()!, listJson, StringComparison.Ordinal);
         Assert.DoesNotContain(token, listJson, StringComparison.Ordinal);
 
