@@ -492,6 +492,28 @@ public class TokenVerifierTests
     }
 
     [Fact]
+    public async Task VerifyAsync_WithUsageTracking_AllocatesNothingAndMarksTheTokens()
+    {
+        // Arrange: the verifier as dependency injection builds it, marking last-used times for the usage tracker.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
+        var store = new InMemoryTokenStore();
+        await using var usage = new TokenSdk.Usage.TokenUsageTracker(store, timeProvider: time);
+        var fixture = new TokenFixture(timeProvider: time, store: store);
+        var verifier = new TokenVerifier(store, fixture.Roles, fixture.Options, time, usage: usage);
+        GeneratedToken one = await fixture.IssueAsync();
+        IssuedToken two = fixture.Generator.Generate(new TokenGenerationRequest([DefaultRoles.ReadOnlyUser, DefaultRoles.BillingAdministrator]));
+        Assert.True(await store.TryAddAsync(two.Record, Ct));
+
+        // Act: the first use of each token in a period marks it; the thousands after it only compare.
+        long allocated = MeasureAllocations(verifier, [one.Token, two.Details.Token]);
+
+        // Assert
+        Assert.Equal(0, allocated);
+        Assert.Equal(time.GetUtcNow().UtcTicks, (await store.FindAsync(one.ClientId, Ct))!.LastUsedUtcTicks);
+        Assert.Equal(time.GetUtcNow().UtcTicks, (await store.FindAsync(two.Details.ClientId, Ct))!.LastUsedUtcTicks);
+    }
+
+    [Fact]
     public async Task VerifyAsync_TokenOfTwoRoles_AllocatesNothing()
     {
         // Arrange: two roles in either order (two combinations), one record holding its roles as a string of its own, as
