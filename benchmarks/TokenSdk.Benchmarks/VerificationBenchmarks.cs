@@ -20,6 +20,8 @@ namespace TokenSdk.Benchmarks;
 public class VerificationBenchmarks
 {
     private TokenVerifier _verifier = null!;
+    private TokenVerifier _trackingVerifier = null!;
+    private TokenSdk.Usage.TokenUsageTracker _usage = null!;
     private string _checksummed = null!;
     private string _astra = null!;
     private string _twoRoles = null!;
@@ -52,7 +54,12 @@ public class VerificationBenchmarks
         var options = new TokenSdkOptions();
         var store = new InMemoryTokenStore();
         var generator = new TokenGenerator(options);
-        _verifier = new TokenVerifier(store, new RoleCatalog(), options);
+        var roles = new RoleCatalog();
+        _verifier = new TokenVerifier(store, roles, options);
+
+        // As dependency injection builds it: successful verifications mark their token's last use for the tracker.
+        _usage = new TokenSdk.Usage.TokenUsageTracker(store, options);
+        _trackingVerifier = new TokenVerifier(store, roles, options, usage: _usage);
 
         IssuedToken checksummed = generator.Generate(new TokenGenerationRequest(DefaultRoles.ReadWriteUser));
         IssuedToken astra = generator.Generate(new TokenGenerationRequest(DefaultRoles.ReadWriteUser) { Format = TokenFormatKind.Astra });
@@ -84,7 +91,11 @@ public class VerificationBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _floorSha256.Dispose();
+    public void Cleanup()
+    {
+        _floorSha256.Dispose();
+        _usage.Dispose();
+    }
 
     [Benchmark(Baseline = true, Description = "Floor: SHA-256(32 B) + lookup + compare")]
     public bool Floor()
@@ -97,6 +108,9 @@ public class VerificationBenchmarks
 
     [Benchmark(Description = "TokenSdk: checksummed token")]
     public VerificationStatus VerifyChecksummed() => _verifier.VerifyAsync(_checksummed).Result.Status;
+
+    [Benchmark(Description = "TokenSdk: checksummed token, last use tracked")]
+    public VerificationStatus VerifyChecksummedTracked() => _trackingVerifier.VerifyAsync(_checksummed).Result.Status;
 
     [Benchmark(Description = "TokenSdk: checksummed token, two roles")]
     public VerificationStatus VerifyTwoRoles() => _verifier.VerifyAsync(_twoRoles).Result.Status;
