@@ -64,7 +64,7 @@ public sealed class TokenManagementPageBrowserTests(BrowserFixture fixture)
         await Expect(used).ToHaveAttributeAsync("datetime", AstraTokenJson.FormatInstant(lastUsed));
         await Expect(used).Not.ToHaveTextAsync("Never");
         await Expect(page.Locator($"#tokens-body tr[data-client-id='{dba.ClientId}'] td.last-used")).ToHaveTextAsync("Never");
-        Assert.Empty(session.ConsoleMessages);
+        Assert.True(session.ConsoleMessages.Count == 0, string.Join(" | ", session.ConsoleMessages));
     }
 
     [Fact]
