@@ -72,6 +72,14 @@ internal static class CliApplication
         CancellationToken cancellationToken = default) =>
         RunAsync(args, new CliEnvironment(stdout, stderr, stdin, getEnvironmentVariable, workingDirectory), handleTermination: false, cancellationToken);
 
+    /// <summary>Parses and runs a command line in this process in <paramref name="environment"/> (tests: streams, variables, clock).</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="environment">The environment of the invocation.</param>
+    /// <param name="cancellationToken">Interrupts the command, as Ctrl+C would (exit code 130).</param>
+    /// <returns>The exit code (<see cref="ExitCodes"/>).</returns>
+    public static Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default) =>
+        RunAsync(args, environment, handleTermination: false, cancellationToken);
+
     private static async Task<int> RunAsync(string[] args, CliEnvironment environment, bool handleTermination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);

@@ -23,6 +23,7 @@ internal sealed class CliEnvironment
     /// Reads one key at the terminal without echoing it: given when stdin is a terminal, <see langword="null"/> when
     /// it is redirected.
     /// </param>
+    /// <param name="time">The clock (token times, <c>--unused-since 90d</c>); <see langword="null"/> for the system clock.</param>
     public CliEnvironment(
         TextWriter output,
         TextWriter error,
@@ -30,7 +31,8 @@ internal sealed class CliEnvironment
         Func<string, string?> getVariable,
         string workingDirectory,
         bool isStdoutTerminal = false,
-        Func<ConsoleKeyInfo>? readKey = null)
+        Func<ConsoleKeyInfo>? readKey = null,
+        TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
@@ -46,6 +48,7 @@ internal sealed class CliEnvironment
         _getVariable = getVariable;
         _readKey = readKey;
         WorkingDirectory = workingDirectory;
+        Time = time ?? TimeProvider.System;
         Errors = new ErrorOutput(error, getVariable);
         Terminal = new Terminal(isStdoutTerminal, isStdinTerminal: readKey is not null, getVariable);
     }
@@ -61,6 +64,9 @@ internal sealed class CliEnvironment
 
     /// <summary>Gets what the streams are connected to, and whether to colour.</summary>
     public Terminal Terminal { get; }
+
+    /// <summary>Gets the clock: what TokenSdk stamps tokens with, and what relative times such as <c>90d</c> count back from.</summary>
+    public TimeProvider Time { get; }
 
     /// <summary>Gets the directory relative paths are resolved against.</summary>
     public string WorkingDirectory { get; }

@@ -29,7 +29,8 @@ public sealed class TokenLifecycleTests
             Assert.Equal(token.GeneratedOn, client.GetProperty("generatedOn").GetString());
             Assert.Equal("lifecycle", client.GetProperty("description").GetString());
             Assert.Equal(JsonValueKind.Null, client.GetProperty("tokenExpiry").ValueKind);
-            Assert.Equal(["clientId", "roles", "generatedOn", "description", "tokenExpiry"], client.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(JsonValueKind.Null, client.GetProperty("lastUsed").ValueKind);
+            Assert.Equal(["clientId", "roles", "generatedOn", "description", "tokenExpiry", "lastUsed"], client.EnumerateObject().Select(p => p.Name));
         }
 
         Assert.Equal(0, verified.ExitCode);

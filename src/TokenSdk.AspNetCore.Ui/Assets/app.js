@@ -326,16 +326,14 @@
   function renderTokens() {
     const body = $('tokens-body');
     body.replaceChildren();
-    const lastUsedKnown = tokens.some((t) => Object.prototype.hasOwnProperty.call(t, 'lastUsed'));
-    for (const th of document.querySelectorAll('.col-last-used')) show(th, lastUsedKnown);
     show($('tokens-empty'), tokens.length === 0);
     show($('tokens-table'), tokens.length > 0);
     for (const token of tokens) {
-      body.append(renderToken(token, lastUsedKnown));
+      body.append(renderToken(token));
     }
   }
 
-  function renderToken(token, lastUsedKnown) {
+  function renderToken(token) {
     const names = roleNames(token.roles).join(', ');
     const row = el('tr', { 'data-client-id': token.clientId },
       el('td', { class: 'client-id', 'data-label': 'Client ID' }, String(token.clientId)),
@@ -343,10 +341,9 @@
       el('td', { 'data-label': 'Description', class: 'description' },
         token.description ? String(token.description) : el('span', { class: 'muted' }, 'None')),
       el('td', { 'data-label': 'Generated on' }, timeElement(token.generatedOn)),
-      el('td', { 'data-label': 'Expires' }, token.tokenExpiry ? timeElement(token.tokenExpiry) : 'Never'));
-    if (lastUsedKnown) {
-      row.append(el('td', { 'data-label': 'Last used' }, token.lastUsed ? timeElement(token.lastUsed) : 'Never'));
-    }
+      el('td', { 'data-label': 'Expires' }, token.tokenExpiry ? timeElement(token.tokenExpiry) : 'Never'),
+      // null: never used since the store started keeping last-used times.
+      el('td', { class: 'last-used', 'data-label': 'Last used' }, token.lastUsed ? timeElement(token.lastUsed) : 'Never'));
     row.append(el('td', { class: 'cell-actions' }, context.canWrite ? buildMenu(token, names) : null));
     return row;
   }

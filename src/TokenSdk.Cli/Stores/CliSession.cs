@@ -55,6 +55,7 @@ internal sealed class CliSession : IAsyncDisposable
     public static CliSession WithoutStore(CliContext context)
     {
         var services = new ServiceCollection();
+        services.AddSingleton(context.Environment.Time);
         services.AddTokenSdk(context.LoadOptions());
         return new CliSession(services.BuildServiceProvider(), context.Organization, hasStore: false);
     }
@@ -69,6 +70,7 @@ internal sealed class CliSession : IAsyncDisposable
         Action<TokenSdkOptions> configure = context.LoadOptions();
         store.Kind.Check(store.Location, context.Environment, create);
         var services = new ServiceCollection();
+        services.AddSingleton(context.Environment.Time);
         ITokenSdkBuilder builder = services.AddTokenSdk(configure);
         store.Kind.Register(builder, store.Location, context.Environment);
         ServiceProvider provider = services.BuildServiceProvider();

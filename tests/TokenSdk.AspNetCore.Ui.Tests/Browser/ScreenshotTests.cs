@@ -20,7 +20,11 @@ public sealed class ScreenshotTests(BrowserFixture fixture)
     {
         const string org = "screenshots";
         PageTestApp app = fixture.App;
-        string clientId = (await app.GenerateAsync(org, DefaultRoles.DatabaseAdministrator.Id, "CI pipeline")).ClientId;
+        Credentials.GeneratedToken pipeline = await app.GenerateAsync(org, DefaultRoles.DatabaseAdministrator.Id, "CI pipeline");
+        string clientId = pipeline.ClientId;
+
+        // One token in use, so the list shows a last-used time beside "Never".
+        Assert.True((await app.Verifier.VerifyAsync(pipeline.Token, TestContext.Current.CancellationToken)).IsValid);
         await app.GenerateAsync(org, DefaultRoles.ReadOnlyServiceAccount.Id, "Reporting service");
         await app.GenerateAsync(org, PageTestApp.OrdersReaderRoleId, "Orders dashboard");
         var shots = new List<string>();

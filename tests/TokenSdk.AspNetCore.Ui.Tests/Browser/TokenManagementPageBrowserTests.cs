@@ -47,9 +47,24 @@ public sealed class TokenManagementPageBrowserTests(BrowserFixture fixture)
             (await row.Locator("td").AllInnerTextsAsync()).Where((_, i) => i is 0 or 1 or 2 or 4).Select(t => t.Trim()));
         await Expect(row.Locator("td").Nth(3).Locator("time")).ToHaveAttributeAsync("datetime", AstraTokenJson.FormatInstant(dba.GeneratedOn));
         await Expect(page.Locator($"#tokens-body tr[data-client-id='{orders.ClientId}'] td").Nth(1)).ToHaveTextAsync("Orders Reader");
-        // The store does not record when a token was last used: no such column.
-        await Expect(page.Locator("th.col-last-used")).ToBeHiddenAsync();
-        Assert.Empty(session.ConsoleMessages);
+
+        // Last used: the API always sends it, null for a token never used.
+        await Expect(page.Locator("th.col-last-used")).ToBeVisibleAsync();
+        await Expect(page.Locator("th.col-last-used")).ToHaveTextAsync("Last used");
+        await Expect(row.Locator("td.last-used")).ToHaveTextAsync("Never");
+        Assert.Equal(0, await row.Locator("td.last-used time").CountAsync());
+
+        // Verifying a token marks it used in this process; the list merges the mark, and the page shows a time.
+        Assert.True((await App.Verifier.VerifyAsync(orders.Token, Ct)).IsValid);
+        DateTimeOffset lastUsed = (await App.Manager.ListAllAsync(PageTestApp.AdminOf(org), Ct)).GetValueOrThrow()
+            .Single(t => t.ClientId == orders.ClientId).LastUsedAt ?? throw new InvalidOperationException("The verified token has no last-used time.");
+        await page.ReloadAsync();
+        await session.ReadyAsync();
+        ILocator used = page.Locator($"#tokens-body tr[data-client-id='{orders.ClientId}'] td.last-used time");
+        await Expect(used).ToHaveAttributeAsync("datetime", AstraTokenJson.FormatInstant(lastUsed));
+        await Expect(used).Not.ToHaveTextAsync("Never");
+        await Expect(page.Locator($"#tokens-body tr[data-client-id='{dba.ClientId}'] td.last-used")).ToHaveTextAsync("Never");
+        Assert.True(session.ConsoleMessages.Count == 0, string.Join(" | ", session.ConsoleMessages));
     }
 
     [Fact]
@@ -298,6 +313,12 @@ public sealed class TokenManagementPageBrowserTests(BrowserFixture fixture)
         IPage page = session.Page;
 
         Assert.True(await ScrollWidthAsync(page) <= 360, $"The page is {await ScrollWidthAsync(page)} px wide.");
+
+        // Each token is a card; its last use is one of the labelled fields.
+        ILocator lastUsed = page.Locator("#tokens-body td.last-used");
+        await Expect(lastUsed).ToBeVisibleAsync();
+        await Expect(lastUsed).ToHaveTextAsync("Never");
+        Assert.Equal("\"Last used\"", await lastUsed.EvaluateAsync<string>("td => getComputedStyle(td, '::before').content"));
         await page.GetByLabel("Orders Reader").CheckAsync();
         await page.Locator("#generate-button").ClickAsync();
         await Expect(page.Locator("#details-dialog")).ToBeVisibleAsync();

@@ -16,8 +16,10 @@ internal static class InProcessCli
     /// <param name="workingDirectory">The directory relative paths start from; <see langword="null"/> for the temporary folder.</param>
     /// <param name="config">The value of <c>TOKENSDK_CONFIG</c>; <see langword="null"/> leaves it unset.</param>
     /// <param name="debug">Whether <c>TOKENSDK_DEBUG=1</c> is set.</param>
+    /// <param name="time">The tool's clock; <see langword="null"/> for the system clock.</param>
     public static async Task<CliResult> RunAsync(
-        string[] arguments, string? stdin = null, string? store = null, string? workingDirectory = null, string? config = null, bool debug = false)
+        string[] arguments, string? stdin = null, string? store = null, string? workingDirectory = null, string? config = null, bool debug = false,
+        TimeProvider? time = null)
     {
         // As CliProcess sets them: NO_COLOR, and TOKENSDK_* only when given.
         var variables = new Dictionary<string, string>(StringComparer.Ordinal) { ["NO_COLOR"] = "1" };
@@ -39,9 +41,9 @@ internal static class InProcessCli
         using var stdout = new StringWriter(CultureInfo.InvariantCulture);
         using var stderr = new StringWriter(CultureInfo.InvariantCulture);
         using var input = new StringReader(stdin ?? string.Empty);
-        int exitCode = await CliApplication.RunAsync(
-            arguments, stdout, stderr, input, name => variables.GetValueOrDefault(name), workingDirectory ?? Path.GetTempPath(),
-            TestContext.Current.CancellationToken);
+        var environment = new CliEnvironment(
+            stdout, stderr, input, name => variables.GetValueOrDefault(name), workingDirectory ?? Path.GetTempPath(), time: time);
+        int exitCode = await CliApplication.RunAsync(arguments, environment, TestContext.Current.CancellationToken);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }
 }

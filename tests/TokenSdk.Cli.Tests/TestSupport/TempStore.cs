@@ -35,6 +35,12 @@ internal sealed class TempStore : IDisposable
     /// <param name="arguments">The arguments.</param>
     public Task<CliResult> RunAsync(params string[] arguments) => RunToolAsync([.. arguments, "--store", Directory], stdin: null);
 
+    /// <summary>Runs the tool in this process on this store with its clock at <paramref name="now"/>.</summary>
+    /// <param name="now">What the tool's clock reads (and keeps moving from): token times, relative durations.</param>
+    /// <param name="arguments">The arguments.</param>
+    public Task<CliResult> RunAtAsync(DateTimeOffset now, params string[] arguments) =>
+        InProcessCli.RunAsync([.. arguments, "--store", Directory], workingDirectory: Root, time: new ShiftedTimeProvider(now));
+
     /// <summary>Runs the tool on this store with <paramref name="stdin"/> as standard input.</summary>
     /// <param name="stdin">The input.</param>
     /// <param name="arguments">The arguments.</param>
