@@ -1,8 +1,11 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenSdk.DependencyInjection;
+using TokenSdk.Management;
+using TokenSdk.Management.Cleanup;
 using TokenSdk.Roles;
 using TokenSdk.Storage;
 
@@ -56,6 +59,34 @@ public static class TokenSdkBuilderExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<FileTokenStore>>()));
         builder.Services.TryAddSingleton<ITokenStore>(static sp => sp.GetRequiredService<FileTokenStore>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds a hosted service that calls <see cref="ITokenManager.PurgeExpiredAsync"/> every
+    /// <see cref="ExpiredTokenCleanupOptions.Interval"/> (5 minutes by default): expired tokens and tokens past a
+    /// rotation's grace period are deleted and audited with reason <see cref="DeletionReason.Expired"/>. A failed run is
+    /// logged and retried after a growing wait. Calling this again only adds <paramref name="configure"/>; the service
+    /// is registered once. The options are validated when the host starts.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets the interval, the initial delay and the maximum back-off; <see langword="null"/> for the defaults.</param>
+    /// <returns>The builder.</returns>
+    public static ITokenSdkBuilder AddExpiredTokenCleanup(this ITokenSdkBuilder builder, Action<ExpiredTokenCleanupOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        OptionsBuilder<ExpiredTokenCleanupOptions> options = builder.Services.AddOptions<ExpiredTokenCleanupOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExpiredTokenCleanupOptions>, ExpiredTokenCleanupOptionsValidator>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ExpiredTokenCleanupService>(static sp => new ExpiredTokenCleanupService(
+            sp.GetRequiredService<ITokenManager>(),
+            sp.GetRequiredService<IOptions<ExpiredTokenCleanupOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<ExpiredTokenCleanupService>>())));
         return builder;
     }
 

@@ -50,6 +50,18 @@ internal static partial class Log
         Message = "The scheduled deletion of token {ClientId} failed; it stays unusable after its expiry date and will be retried by PurgeExpiredAsync.")]
     public static partial void ScheduledDeletionFailed(ILogger logger, Exception exception, string clientId);
 
+    [LoggerMessage(EventId = 2201, EventName = "ExpiredTokensPurged", Level = LogLevel.Information,
+        Message = "The expired-token clean-up deleted {Count} expired tokens.")]
+    public static partial void ExpiredTokensPurged(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2202, EventName = "ExpiredTokenCleanupFailed", Level = LogLevel.Error,
+        Message = "The expired-token clean-up failed ({Failures} runs in a row); the next run starts in {NextRunIn}. Expired tokens still fail verification meanwhile.")]
+    public static partial void ExpiredTokenCleanupFailed(ILogger logger, Exception exception, int failures, TimeSpan nextRunIn);
+
+    [LoggerMessage(EventId = 2203, EventName = "ExpiredTokenCleanupRecovered", Level = LogLevel.Information,
+        Message = "The expired-token clean-up succeeded again after {Failures} failed runs.")]
+    public static partial void ExpiredTokenCleanupRecovered(ILogger logger, int failures);
+
     [LoggerMessage(EventId = 3001, EventName = "FileStoreTornTailMovedAside", Level = LogLevel.Warning,
         Message = "A write interrupted by a crash, never acknowledged, was found at the end of '{LogPath}' (offset {Offset}, {Length} bytes: {Detail}). Its bytes were moved to '{KeptIn}' and cut off the log.")]
     public static partial void FileStoreTornTailMovedAside(ILogger logger, string logPath, long offset, long length, string detail, string keptIn);

@@ -14,6 +14,11 @@ namespace TokenSdk.Storage;
 /// deleted token: a tombstone that keeps the id from ever coming back and keeps probe chains intact. Readers see
 /// either the slot's old or new value; a reader working on an array replaced by a resize sees the table as it was
 /// when its lookup started. The load (live plus deleted) stays at or under 3/4, so every probe ends at a null slot.
+/// <para>
+/// Writers also keep the number of live tokens per organization, which the <c>tokensdk.tokens.live</c> metric reports
+/// for every table registered with <see cref="Diagnostics.LiveTokenTables"/> (a new table is, unless created with
+/// <c>reported: false</c>); readers never touch those counts.
+/// </para>
 /// </remarks>
 internal sealed class TokenTable
 {
@@ -27,9 +32,26 @@ internal sealed class TokenTable
     private static readonly ulong s_key5 = RandomKey();
 
     private readonly Lock _writeLock = new();
+
+    // Live tokens per organization id, under the write lock. An organization whose last token is deleted keeps its
+    // entry (at zero) so the metric reports 0 rather than dropping the series; organizations are few.
+    private readonly Dictionary<string, int> _liveByOrganization = new(StringComparer.Ordinal);
     private object?[] _slots = new object?[MinimumCapacity];
     private int _live;
     private int _used;
+
+    /// <summary>Creates an empty table.</summary>
+    /// <param name="reported">
+    /// Whether the <c>tokensdk.tokens.live</c> metric counts this table from the start; a table being filled to replace
+    /// another is registered once it does (see <see cref="Diagnostics.LiveTokenTables"/>).
+    /// </param>
+    public TokenTable(bool reported = true)
+    {
+        if (reported)
+        {
+            Diagnostics.LiveTokenTables.Register(this);
+        }
+    }
 
     /// <summary>Gets the number of live tokens.</summary>
     public int Count => Volatile.Read(ref _live);
@@ -100,9 +122,10 @@ internal sealed class TokenTable
 
             Volatile.Write(ref _slots[index], entry);
             _used++;
-            if (entry is StoredToken)
+            if (entry is StoredToken token)
             {
                 Volatile.Write(ref _live, _live + 1);
+                CountLive(token.OrganizationId, 1);
             }
 
             return true;
@@ -124,6 +147,11 @@ internal sealed class TokenTable
             if (!ReferenceEquals(replacement, current))
             {
                 Volatile.Write(ref _slots[index], replacement);
+                if (!string.Equals(replacement.OrganizationId, current.OrganizationId, StringComparison.Ordinal))
+                {
+                    CountLive(current.OrganizationId, -1);
+                    CountLive(replacement.OrganizationId, 1);
+                }
             }
 
             return true;
@@ -143,9 +171,26 @@ internal sealed class TokenTable
 
             Volatile.Write(ref _slots[index], current.ClientId);
             Volatile.Write(ref _live, _live - 1);
+            CountLive(current.OrganizationId, -1);
             return true;
         }
     }
+
+    /// <summary>Adds this table's live tokens per organization to <paramref name="totals"/>; briefly takes the write lock.</summary>
+    public void AddLiveCountsTo(Dictionary<string, long> totals)
+    {
+        lock (_writeLock)
+        {
+            foreach (KeyValuePair<string, int> organization in _liveByOrganization)
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(totals, organization.Key, out _) += organization.Value;
+            }
+        }
+    }
+
+    // Under the write lock. No allocation once the organization has an entry.
+    private void CountLive(string organizationId, int change) =>
+        CollectionsMarshal.GetValueRefOrAddDefault(_liveByOrganization, organizationId, out _) += change;
 
     /// <summary>Enumerates the live tokens without locking: a token added or deleted meanwhile may or may not be seen.</summary>
     public IEnumerable<StoredToken> EnumerateLive()

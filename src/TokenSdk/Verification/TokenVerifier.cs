@@ -19,6 +19,8 @@ namespace TokenSdk.Verification;
 /// </remarks>
 public sealed class TokenVerifier : ITokenVerifier
 {
+    private const long NotTimed = long.MinValue;
+
     private readonly ITokenStore _store;
     private readonly ITokenLookup? _lookup;
     private readonly IRoleCatalog _roles;
@@ -74,19 +76,20 @@ public sealed class TokenVerifier : ITokenVerifier
     public ValueTask<TokenVerificationResult> VerifyAsync(string token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
+        long started = StartTiming();
         Bytes32 tokenHash = default;
         if (!_formats.TryParse(token, out ReadOnlySpan<char> clientId, tokenHash))
         {
-            return new(Report(TokenVerificationResult.Failed(VerificationStatus.Malformed), token));
+            return new(Report(TokenVerificationResult.Failed(VerificationStatus.Malformed), token, started));
         }
 
         if (_lookup is not null)
         {
             _lookup.TryFind(clientId, out StoredToken? record);
-            return new(Report(Complete(record, tokenHash), token));
+            return new(Report(Complete(record, tokenHash), token, started));
         }
 
-        return VerifyWithStoreAsync(clientId.ToString(), tokenHash, token, cancellationToken);
+        return VerifyWithStoreAsync(clientId.ToString(), tokenHash, token, started, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -94,25 +97,27 @@ public sealed class TokenVerifier : ITokenVerifier
     {
         ArgumentNullException.ThrowIfNull(clientId);
         ArgumentNullException.ThrowIfNull(secret);
+        long started = StartTiming();
         Bytes32 tokenHash = default;
         if (!CredentialGenerator.IsClientId(clientId) || !CredentialGenerator.TryComputeTokenHash(secret, tokenHash))
         {
-            return new(Report(TokenVerificationResult.Failed(VerificationStatus.Malformed), null));
+            return new(Report(TokenVerificationResult.Failed(VerificationStatus.Malformed), null, started));
         }
 
         if (_lookup is not null)
         {
             _lookup.TryFind(clientId, out StoredToken? record);
-            return new(Report(Complete(record, tokenHash), null));
+            return new(Report(Complete(record, tokenHash), null, started));
         }
 
-        return VerifyWithStoreAsync(clientId, tokenHash, null, cancellationToken);
+        return VerifyWithStoreAsync(clientId, tokenHash, null, started, cancellationToken);
     }
 
-    private async ValueTask<TokenVerificationResult> VerifyWithStoreAsync(string clientId, Bytes32 tokenHash, string? token, CancellationToken cancellationToken)
+    private async ValueTask<TokenVerificationResult> VerifyWithStoreAsync(
+        string clientId, Bytes32 tokenHash, string? token, long started, CancellationToken cancellationToken)
     {
         StoredToken? record = await _store.FindAsync(clientId, cancellationToken).ConfigureAwait(false);
-        return Report(Complete(record, tokenHash), token);
+        return Report(Complete(record, tokenHash), token, started);
     }
 
     private TokenVerificationResult Complete(StoredToken? record, ReadOnlySpan<byte> tokenHash)
@@ -176,9 +181,17 @@ public sealed class TokenVerifier : ITokenVerifier
         return TokenVerificationResult.Failed(VerificationStatus.RoleNotFound, record);
     }
 
-    private TokenVerificationResult Report(TokenVerificationResult result, string? token)
+    // The clock is read only while something listens to tokensdk.verification.duration: NotTimed otherwise.
+    private long StartTiming() => TokenSdkDiagnostics.VerificationDuration.Enabled ? _timeProvider.GetTimestamp() : NotTimed;
+
+    private TokenVerificationResult Report(TokenVerificationResult result, string? token, long started)
     {
         TokenSdkDiagnostics.RecordVerification(result.Status);
+        if (started != NotTimed)
+        {
+            TokenSdkDiagnostics.RecordVerificationDuration(result.Status, _timeProvider, started);
+        }
+
         if (result.Status != VerificationStatus.Valid && _logger.IsEnabled(LogLevel.Debug))
         {
             Log.VerificationFailed(_logger, result.Status, token is null ? "client id and secret" : TokenMask.MaskToken(token));

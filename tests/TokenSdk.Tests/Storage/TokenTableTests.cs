@@ -29,6 +29,33 @@ public class TokenTableTests
     }
 
     [Fact]
+    public void AddLiveCountsTo_AddsDeletesTombstonesAndUpdates_CountsLiveTokensPerOrganization()
+    {
+        var table = new TokenTable(reported: false);
+        StoredToken[] acme = [Record("acme"), Record("acme"), Record("acme")];
+        StoredToken globex = Record("globex");
+        foreach (StoredToken record in acme.Append(globex))
+        {
+            table.TryAdd(record);
+        }
+
+        table.TryDelete(acme[0].ClientId);
+        table.TryDelete(acme[0].ClientId);
+        table.TryAdd(acme[0]);
+        table.TryAddTombstone(Record("initech").ClientId);
+        table.TryUpdate(acme[1].ClientId, 0, static (current, _) => current.WithExpiresAt(DateTimeOffset.UnixEpoch.AddYears(60)));
+        table.TryDelete(globex.ClientId);
+        var totals = new Dictionary<string, long>(StringComparer.Ordinal) { ["acme"] = 10 };
+        table.AddLiveCountsTo(totals);
+
+        Assert.Equal(new Dictionary<string, long> { ["acme"] = 12, ["globex"] = 0 }, totals);
+        Assert.Equal(2, table.Count);
+
+        static StoredToken Record(string organizationId) =>
+            new TokenGenerator().Generate(new TokenGenerationRequest(DefaultRoles.ReadOnlyUser) { OrganizationId = organizationId }).Record;
+    }
+
+    [Fact]
     public void TryDelete_ThenTryAddSameId_IsRefusedAndOthersStayFindable()
     {
         var table = new TokenTable();

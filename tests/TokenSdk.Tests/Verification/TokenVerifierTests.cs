@@ -573,7 +573,7 @@ public class TokenVerifierTests
         }
     }
 
-    private static long MeasureAllocations(TokenVerifier verifier, string[] tokens)
+    internal static long MeasureAllocations(TokenVerifier verifier, string[] tokens)
     {
         // Warm up: thread-static hash instances, tiered JIT.
         for (int i = 0; i < 100; i++)

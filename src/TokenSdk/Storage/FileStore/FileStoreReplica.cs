@@ -7,12 +7,15 @@ namespace TokenSdk.Storage.FileStore;
 internal sealed class FileStoreReplica
 {
     private readonly LogReader _reader;
+    private readonly Lock _reportingLock = new();
     private volatile FileStoreState _current;
+    private bool _reporting = true;
 
     public FileStoreReplica(LogReader reader, FileStoreState initial)
     {
         _reader = reader;
         _current = initial;
+        Diagnostics.LiveTokenTables.Register(initial.Tokens);
     }
 
     /// <summary>Gets the state verification and listing read.</summary>
@@ -23,5 +26,34 @@ internal sealed class FileStoreReplica
 
     /// <summary>Brings <see cref="Current"/> up to date with the log. Caller holds the gate.</summary>
     /// <returns>The current state.</returns>
-    public FileStoreState CatchUp(TailHandling tail) => _current = _reader.CatchUp(_current, tail);
+    public FileStoreState CatchUp(TailHandling tail)
+    {
+        FileStoreState previous = _current;
+        FileStoreState current = _reader.CatchUp(previous, tail);
+        if (!ReferenceEquals(current, previous))
+        {
+            // A reload (another process compacted the log): the metric counts the new image instead of the old one.
+            lock (_reportingLock)
+            {
+                _current = current;
+                if (_reporting)
+                {
+                    Diagnostics.LiveTokenTables.Register(current.Tokens);
+                    Diagnostics.LiveTokenTables.Unregister(previous.Tokens);
+                }
+            }
+        }
+
+        return current;
+    }
+
+    /// <summary>Stops the <c>tokensdk.tokens.live</c> metric counting this replica (the store is disposed).</summary>
+    public void StopReporting()
+    {
+        lock (_reportingLock)
+        {
+            _reporting = false;
+            Diagnostics.LiveTokenTables.Unregister(_current.Tokens);
+        }
+    }
 }

@@ -6,8 +6,11 @@ namespace TokenSdk.Storage.FileStore;
 /// </summary>
 internal sealed class FileStoreState
 {
-    /// <summary>Live tokens and tombstones (deleted ids that may not come back); lock-free reads.</summary>
-    public TokenTable Tokens { get; } = new();
+    /// <summary>
+    /// Live tokens and tombstones (deleted ids that may not come back); lock-free reads. Counted by the
+    /// <c>tokensdk.tokens.live</c> metric only while it is the replica's current state.
+    /// </summary>
+    public TokenTable Tokens { get; } = new(reported: false);
 
     /// <summary>Gets or sets the generation of the log file this image was read from.</summary>
     public ulong Generation { get; set; }

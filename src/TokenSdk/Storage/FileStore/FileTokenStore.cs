@@ -210,11 +210,15 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealt
         return problem is null ? TokenStoreHealth.Healthy : TokenStoreHealth.CannotWrite($"The token store in '{_files.Directory}' cannot write: {problem}");
     }
 
-    /// <summary>Stops watching for other processes' changes. Pending writes already returned are durable.</summary>
+    /// <summary>
+    /// Stops watching for other processes' changes and stops counting this store in the <c>tokensdk.tokens.live</c> metric.
+    /// Pending writes already returned are durable.
+    /// </summary>
     public void Dispose()
     {
         _disposed = true;
         _refreshTimer.Dispose();
+        _replica.StopReporting();
     }
 
     private Task<bool> SubmitAsync(PendingWrite write, CancellationToken cancellationToken)
