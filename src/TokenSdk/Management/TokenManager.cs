@@ -526,12 +526,16 @@ public sealed class TokenManager : ITokenManager, IDisposable
             ? await usage.GetLastUsedAsync([.. records.Select(r => r.ClientId)], cancellationToken).ConfigureAwait(false)
             : s_noLastUsed;
 
-    /// <summary>The later of the store's time and this process's own mark not yet written.</summary>
+    /// <summary>
+    /// The later of the store's time and this process's own mark not yet written; never before the token was generated
+    /// (a mark is the start of its period, which may precede a token generated within that period).
+    /// </summary>
     private static DateTimeOffset? LastUsed(StoredToken record, IReadOnlyDictionary<string, DateTimeOffset> stored)
     {
         DateTimeOffset? fromStore = stored.TryGetValue(record.ClientId, out DateTimeOffset at) ? at : null;
         DateTimeOffset? inMemory = record.LastUsedUtcTicks > 0 ? new DateTimeOffset(record.LastUsedUtcTicks, TimeSpan.Zero) : null;
-        return fromStore > inMemory || inMemory is null ? fromStore : inMemory;
+        DateTimeOffset? latest = fromStore > inMemory || inMemory is null ? fromStore : inMemory;
+        return latest < record.CreatedAt ? record.CreatedAt.ToUniversalTime() : latest;
     }
 
     private TokenInfo ToInfo(StoredToken record, DateTimeOffset? lastUsed = null)
