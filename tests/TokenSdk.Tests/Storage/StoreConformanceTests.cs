@@ -64,3 +64,18 @@ public sealed class ReopenedFileTokenStoreConformanceTests : TokenStoreConforman
         }
     }
 }
+
+public sealed class InMemoryTokenUsageStoreConformanceTests : TokenUsageStoreConformanceTests
+{
+    protected override ValueTask<ITokenStore> CreateStoreAsync() => new(new InMemoryTokenStore());
+}
+
+public sealed class FileTokenUsageStoreConformanceTests : TokenUsageStoreConformanceTests, IDisposable
+{
+    private readonly TemporaryDirectory _directory = new();
+
+    protected override ValueTask<ITokenStore> CreateStoreAsync() =>
+        new(new FileTokenStore(new FileTokenStoreOptions { Directory = _directory.Combine(Guid.NewGuid().ToString("N")) }));
+
+    public void Dispose() => _directory.Dispose();
+}

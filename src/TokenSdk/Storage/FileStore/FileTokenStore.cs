@@ -25,16 +25,24 @@ namespace TokenSdk.Storage;
 /// write; opening or reading the store never changes it. Any other invalid bytes, such as a complete record whose
 /// checksum does not match, throw <see cref="TokenStoreCorruptedException"/> naming the file and offset: acknowledged
 /// tokens are never dropped silently.</para>
+/// <para><b>Last used.</b> Last-used times (<see cref="ITokenUsageStore"/>) are kept in their own file,
+/// <c>tokens.usage</c>, never in the log: one append and one fsync per batch the <see cref="Usage.TokenUsageTracker"/>
+/// writes, read by other processes at their next refresh, rewritten with one record per live token when it holds more
+/// than twice as many. It only holds times: a damaged one is moved aside (<c>tokens.usage.damaged-*</c>) and started
+/// afresh, never a reason to fail, and a crash loses at most the times of the batch being written.</para>
 /// <para>Files are created owner-only on Unix (0600; a created directory 0700). Only verifiers and metadata are
 /// stored, never a secret or a token.</para>
 /// </remarks>
-public sealed class FileTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealth, IDisposable
+public sealed class FileTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealth, ITokenUsageStore, IDisposable
 {
     /// <summary>The name of the log file in the store directory.</summary>
     public const string LogFileName = "tokens.log";
 
     /// <summary>The name of the lock file in the store directory.</summary>
     public const string LockFileName = "tokens.lock";
+
+    /// <summary>The name of the file of last-used times in the store directory.</summary>
+    public const string UsageFileName = "tokens.usage";
 
     /// <summary>Below this much free space the store reports that it cannot write: a compaction or a batch needs room.</summary>
     private const long MinimumFreeSpace = 1 << 20;
@@ -44,6 +52,7 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealt
     private readonly FileStoreReplica _replica;
     private readonly GroupCommitWriter _writer;
     private readonly LogCompactor _compactor;
+    private readonly UsageFile _usage;
     private readonly ITimer _refreshTimer;
     private volatile bool _disposed;
 
@@ -67,6 +76,7 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealt
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _files = new StoreFiles(Path.GetFullPath(options.Directory!), options.LockTimeout, time);
         _compactor = new LogCompactor(_files, _logger);
+        _usage = new UsageFile(_files, _logger);
         var reader = new LogReader(_files, _logger);
         _replica = new FileStoreReplica(reader, Open(reader));
         _writer = new GroupCommitWriter(_replica, _files, _compactor, options.AutoCompact);
@@ -81,6 +91,9 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealt
 
     /// <summary>Gets the batches committed by this instance (each one fsync at most): lets tests see group commit at work.</summary>
     internal int CommittedBatches => _writer.CommittedBatches;
+
+    /// <summary>Gets the records in the usage file as last read or written: lets tests see its compaction.</summary>
+    internal long UsageRecords => _usage.Records;
 
     /// <inheritdoc/>
     public Task<bool> TryAddAsync(StoredToken token, CancellationToken cancellationToken = default)
@@ -149,7 +162,70 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealt
         await _replica.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _replica.CatchUp(TailHandling.Stop);
+            _usage.CatchUp(_replica.CatchUp(TailHandling.Stop).Tokens, locked: false);
+        }
+        finally
+        {
+            _replica.Gate.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task RecordUsageAsync(IReadOnlyCollection<TokenUsage> usages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(usages);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _replica.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using FileLock fileLock = await _files.LockAsync(cancellationToken).ConfigureAwait(false);
+            _usage.Record(_replica.Current.Tokens, usages);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex is not TokenStoreException)
+        {
+            throw new TokenStoreException($"The token store in '{_files.Directory}' could not write last-used times: {ex.Message}", ex);
+        }
+        finally
+        {
+            _replica.Gate.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> GetLastUsedAsync(IReadOnlyCollection<string> clientIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientIds);
+        var found = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        await _replica.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            TokenTable tokens = _replica.Current.Tokens;
+            foreach (string clientId in clientIds)
+            {
+                if (clientId is not null && _usage.TryGet(tokens, clientId, out long ticks))
+                {
+                    found[clientId] = new DateTimeOffset(ticks, TimeSpan.Zero);
+                }
+            }
+        }
+        finally
+        {
+            _replica.Gate.Release();
+        }
+
+        return found;
+    }
+
+    /// <summary>Rewrites the usage file with one record per live token now (it happens on its own as it grows): for tests.</summary>
+    internal async Task CompactUsageAsync(CancellationToken cancellationToken = default)
+    {
+        await _replica.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using FileLock fileLock = await _files.LockAsync(cancellationToken).ConfigureAwait(false);
+            TokenTable tokens = _replica.CatchUp(TailHandling.Repair).Tokens;
+            _usage.CatchUp(tokens, locked: true);
+            _usage.Compact(tokens);
         }
         finally
         {
@@ -241,7 +317,11 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealt
                     _compactor.CreateEmptyLog();
                 }
 
-                return reader.Load(TailHandling.Inspect);
+                FileStoreState state = reader.Load(TailHandling.Inspect);
+
+                // Only times: a torn or damaged usage file is repaired here, and never fails the open.
+                _usage.CatchUp(state.Tokens, locked: true);
+                return state;
             }
         }
         catch (UnauthorizedAccessException ex)
@@ -263,7 +343,7 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealt
 
         try
         {
-            _replica.CatchUp(TailHandling.Stop);
+            _usage.CatchUp(_replica.CatchUp(TailHandling.Stop).Tokens, locked: false);
         }
 #pragma warning disable CA1031 // A timer callback has no caller: log and try again at the next tick.
         catch (Exception ex)
