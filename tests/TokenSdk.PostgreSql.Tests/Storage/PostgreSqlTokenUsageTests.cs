@@ -110,7 +110,7 @@ public sealed class PostgreSqlTokenUsageTests(PostgreSqlDatabase database) : ICl
         string token = await AddAsync(a);
         await a.RefreshAsync(Ct);
         await b.RefreshAsync(Ct);
-        long feedBefore = await FeedPositionAsync(schema);
+        (long Position, long Rows) feedBefore = await FeedPositionAsync(schema);
         string? rowVersionBefore = await TokenRowVersionAsync(schema, token);
         await using NpgsqlConnection listener = await ListenAsync(schema);
 
@@ -124,7 +124,8 @@ public sealed class PostgreSqlTokenUsageTests(PostgreSqlDatabase database) : ICl
         // Assert: B reads A's time; no change row, no notification, and the token row was not rewritten.
         Assert.Equal(s_noon.AddMinutes(1), readByB[token]);
         Assert.Equal(feedBefore, await FeedPositionAsync(schema));
-        Assert.Equal(feedBefore, b.LastSequence);
+        Assert.Equal(feedBefore.Position, b.LastSequence);
+        Assert.Equal(a.LastSequence, b.LastSequence);
         Assert.False(notified, "A usage write notified the change-feed channel.");
         Assert.Equal(rowVersionBefore, await TokenRowVersionAsync(schema, token));
     }
@@ -252,9 +253,9 @@ public sealed class PostgreSqlTokenUsageTests(PostgreSqlDatabase database) : ICl
     }
 
     /// <summary>The change feed's position as a node loading now would take it, and the number of change rows.</summary>
-    private async Task<long> FeedPositionAsync(string schema) =>
-        await Sql.QueryAsync<long>(database.ConnectionString, new StoreSql(schema).LastSequence)
-        + (1L << 32) * await Sql.QueryAsync<long>(database.ConnectionString, $"SELECT count(*) FROM {schema}.changes");
+    private async Task<(long Position, long Rows)> FeedPositionAsync(string schema) => (
+        await Sql.QueryAsync<long>(database.ConnectionString, new StoreSql(schema).LastSequence),
+        await Sql.QueryAsync<long>(database.ConnectionString, $"SELECT count(*) FROM {schema}.changes"));
 
     /// <summary>The token row's version (xmin and ctid change whenever the row is rewritten, or locked by an update).</summary>
     private Task<string?> TokenRowVersionAsync(string schema, string clientId) =>
