@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using NpgsqlTypes;
 using TokenSdk.PostgreSql.Diagnostics;
 using TokenSdk.Storage;
 
@@ -27,8 +28,12 @@ namespace TokenSdk.PostgreSql;
 /// when the node fails closed; writes throw <see cref="TokenStoreException"/> and change nothing.</para>
 /// <para>Reads for management (<see cref="FindAsync"/>, <see cref="ListAsync"/>) are answered from the replica too.
 /// Times (creation, expiry) are kept to the microsecond, as PostgreSQL keeps them, on every node alike.</para>
+/// <para><b>Last used.</b> As an <see cref="ITokenUsageStore"/>, the store keeps last-used times in a table of their
+/// own (<c>token_usage</c>, schema version 3), shared by every node: a batch is one statement, keeps the later time per
+/// token, skips deleted and unknown client ids, locks no token row, and writes nothing to the change feed (a usage
+/// write is not a token change and wakes no other node). They are read from the database, not the replica.</para>
 /// </remarks>
-public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealth, IAsyncDisposable, IDisposable
+public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenUsageStore, ITokenStoreHealth, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
@@ -147,6 +152,79 @@ public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenStor
         return IsClientId(clientId)
             ? SubmitAsync(new PendingWrite(ChangeKind.Expiry, clientId, null, expiresAt, "change a token's expiry"), cancellationToken)
             : Task.FromResult(false);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One statement for the batch, outside the writers' lock and the change feed. Times are kept to the microsecond;
+    /// a client id that is not a live token's (deleted, unknown, or not a client id at all) is skipped.
+    /// </remarks>
+    public async Task RecordUsageAsync(IReadOnlyCollection<TokenUsage> usages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(usages);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        var clientIds = new List<string>(usages.Count);
+        var times = new List<DateTime>(usages.Count);
+        foreach (TokenUsage usage in usages)
+        {
+            if (usage.ClientId is not null && IsClientId(usage.ClientId))
+            {
+                clientIds.Add(usage.ClientId);
+                times.Add(TokenRows.Truncate(usage.LastUsedAt).UtcDateTime);
+            }
+        }
+
+        if (clientIds.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using NpgsqlCommand command = Command(_sql.RecordUsage, connection, null);
+            command.Parameters.AddWithValue("client_ids", NpgsqlDbType.Array | NpgsqlDbType.Text, clientIds.ToArray());
+            command.Parameters.AddWithValue("last_used", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, times.ToArray());
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsDatabaseFailure(ex))
+        {
+            throw Unavailable("record when tokens were last used", ex);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Read from the database (every node's writes), not from this node's replica.</remarks>
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> GetLastUsedAsync(IReadOnlyCollection<string> clientIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientIds);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        string[] ids = [.. clientIds.Where(id => id is not null && IsClientId(id)).Distinct(StringComparer.Ordinal)];
+        var lastUsed = new Dictionary<string, DateTimeOffset>(ids.Length, StringComparer.Ordinal);
+        if (ids.Length == 0)
+        {
+            return lastUsed;
+        }
+
+        try
+        {
+            await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using NpgsqlCommand command = Command(_sql.ReadUsage, connection, null);
+            command.Parameters.AddWithValue("client_ids", NpgsqlDbType.Array | NpgsqlDbType.Text, ids);
+            await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                lastUsed[reader.GetString(0)] = reader.GetFieldValue<DateTimeOffset>(1);
+            }
+        }
+        catch (Exception ex) when (IsDatabaseFailure(ex))
+        {
+            throw new TokenStoreException($"The PostgreSQL token store ({_description}) could not read when tokens were last used: {Explain(ex)}", ex);
+        }
+
+        return lastUsed;
     }
 
     /// <summary>Reads the change feed at once (normally done on a notification or every refresh interval).</summary>

@@ -63,7 +63,8 @@ internal sealed class StoreSql
         Delete = $"""
             WITH deleted AS (
                 UPDATE {s}.tokens SET deleted_at = now() WHERE client_id = @client_id AND deleted_at IS NULL RETURNING client_id),
-            change AS (INSERT INTO {s}.changes (client_id, kind) SELECT client_id, 2 FROM deleted RETURNING seq)
+            change AS (INSERT INTO {s}.changes (client_id, kind) SELECT client_id, 2 FROM deleted RETURNING seq),
+            unused AS (DELETE FROM {s}.token_usage WHERE client_id IN (SELECT client_id FROM deleted))
             SELECT seq, pg_notify(@channel, seq::text) FROM change
             """;
         SetExpiry = $"""
@@ -97,6 +98,34 @@ internal sealed class StoreSql
                 FROM {s}.changes c JOIN {s}.tokens t ON t.client_id = c.client_id
                 WHERE c.seq > @after ORDER BY c.seq LIMIT @limit) c ON true
             ORDER BY c.seq
+            """;
+        // Last-used times: a table of their own, so a usage write neither locks nor rewrites a token row, writes no
+        // change-feed row and notifies nobody. Only live tokens' ids are kept; a batch's rows are taken in client-id
+        // order, so two nodes writing the same tokens at once wait on each other rather than deadlock; a time that is
+        // not later than the stored one writes nothing (no new row version). Fill factor 70: the row's new version
+        // fits on its page (last_used is in no index), so the update is HOT and touches no index.
+        V3 = $"""
+            CREATE TABLE {s}.token_usage (
+                client_id text PRIMARY KEY REFERENCES {s}.tokens (client_id),
+                last_used timestamptz NOT NULL
+            ) WITH (fillfactor = 70);
+            COMMENT ON TABLE {s}.token_usage IS 'When each live token was last used, at the usage resolution (one minute by default); not a token change: written without a change-feed row. A row goes with the token''s deletion.';
+            """;
+        RecordUsage = $"""
+            INSERT INTO {s}.token_usage AS u (client_id, last_used)
+            SELECT v.client_id, max(v.last_used)
+            FROM unnest(@client_ids::text[], @last_used::timestamptz[]) AS v(client_id, last_used)
+            JOIN {s}.tokens t ON t.client_id = v.client_id AND t.deleted_at IS NULL
+            GROUP BY v.client_id
+            ORDER BY v.client_id
+            ON CONFLICT (client_id) DO UPDATE SET last_used = greatest(u.last_used, excluded.last_used)
+            WHERE u.last_used < excluded.last_used
+            """;
+        // Joined with the live tokens: a time a usage write raced into the table after its token's deletion is never read.
+        ReadUsage = $"""
+            SELECT u.client_id, u.last_used
+            FROM {s}.token_usage u JOIN {s}.tokens t ON t.client_id = u.client_id AND t.deleted_at IS NULL
+            WHERE u.client_id = ANY(@client_ids::text[])
             """;
         Listen = $"LISTEN \"{Channel}\"";
         Probe = $"SELECT 1 FROM {s}.tokens LIMIT 1";
@@ -133,6 +162,10 @@ internal sealed class StoreSql
 
     public string ChangesAfter { get; }
 
+    public string RecordUsage { get; }
+
+    public string ReadUsage { get; }
+
     public string Listen { get; }
 
     public string Probe { get; }
@@ -141,11 +174,14 @@ internal sealed class StoreSql
 
     private string V2 { get; }
 
+    private string V3 { get; }
+
     /// <summary>The script that brings the schema from <paramref name="version"/> - 1 to <paramref name="version"/>.</summary>
     public string Migration(int version) => version switch
     {
         1 => V1,
         2 => V2,
+        3 => V3,
         _ => throw new ArgumentOutOfRangeException(nameof(version), version, "No such migration."),
     };
 }

@@ -422,7 +422,7 @@ public sealed class PostgreSqlTokenStoreTests(PostgreSqlDatabase database) : ICl
     }
 
     [Fact]
-    public async Task OpenAsync_RoleWithOnlyTheDocumentedPrivileges_AddsDeletesAndFollowsTheFeed()
+    public async Task OpenAsync_RoleWithOnlyTheDocumentedPrivileges_AddsDeletesRecordsUsageAndFollowsTheFeed()
     {
         // Arrange: the schema migrated by the superuser; the service runs as a role with exactly the grants docs/storage.md lists.
         string schema = Nodes.NewSchema();
@@ -436,6 +436,7 @@ public sealed class PostgreSqlTokenStoreTests(PostgreSqlDatabase database) : ICl
             GRANT SELECT, INSERT ON {schema}.changes TO {role};
             GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role};
             GRANT SELECT ON {schema}.schema_version, {schema}.feed_state TO {role};
+            GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.token_usage TO {role};
             """);
         string asApp = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = role }.ConnectionString;
         PostgreSqlTokenStore a = await Nodes.OpenAsync(asApp, schema, createSchema: false);
@@ -447,10 +448,16 @@ public sealed class PostgreSqlTokenStoreTests(PostgreSqlDatabase database) : ICl
         // Act
         bool added = await a.TryAddAsync(token.Record, Ct);
         bool expiry = await a.SetExpiryAsync(token.Record.ClientId, DateTimeOffset.UtcNow.AddDays(1), Ct);
+        var usedAt = new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
+        await a.RecordUsageAsync([new TokenUsage(token.Record.ClientId, usedAt)], Ct);
+        await b.RecordUsageAsync([new TokenUsage(token.Record.ClientId, usedAt.AddMinutes(1))], Ct);
+        IReadOnlyDictionary<string, DateTimeOffset> lastUsed = await b.GetLastUsedAsync([token.Record.ClientId], Ct);
         bool deleted = await a.DeleteAsync(token.Record.ClientId, Ct);
 
         // Assert
         Assert.True(added && expiry && deleted);
+        Assert.Equal(usedAt.AddMinutes(1), lastUsed[token.Record.ClientId]);
+        Assert.Empty(await a.GetLastUsedAsync([token.Record.ClientId], Ct));
         await a.RefreshAsync(Ct);
         Assert.True(await Nodes.EventuallyAsync(() => b.LastSequence == a.LastSequence));
         Assert.True((await b.CheckHealthAsync(Ct)).CanWrite);
