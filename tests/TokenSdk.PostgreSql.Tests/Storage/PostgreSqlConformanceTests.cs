@@ -65,3 +65,11 @@ public sealed class TwoNodePostgreSqlConformanceTests(PostgreSqlDatabase databas
         }
     }
 }
+
+/// <summary>The last-used conformance suite on one node of a real PostgreSQL (times kept to the microsecond).</summary>
+public sealed class PostgreSqlUsageConformanceTests(PostgreSqlDatabase database) : TokenUsageStoreConformanceTests, IClassFixture<PostgreSqlDatabase>
+{
+    protected override TimeSpan TimePrecision => TimeSpan.FromMicroseconds(1);
+
+    protected override async ValueTask<ITokenStore> CreateStoreAsync() => await Nodes.OpenAsync(database.ConnectionString, Nodes.NewSchema());
+}
