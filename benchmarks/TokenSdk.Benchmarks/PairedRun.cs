@@ -42,6 +42,7 @@ internal static class PairedRun
                 [
                     ("Floor: SHA-256(32 B) + lookup + compare", () => benchmarks.Floor() ? 1 : 0),
                     ("TokenSdk: checksummed token", () => (int)benchmarks.VerifyChecksummed()),
+                    ("TokenSdk: checksummed token, untracked control", () => (int)benchmarks.VerifyChecksummedControl()),
                     ("TokenSdk: checksummed token, last use tracked", () => (int)benchmarks.VerifyChecksummedTracked()),
                     ("TokenSdk: checksummed token, two roles", () => (int)benchmarks.VerifyTwoRoles()),
                     ("TokenSdk: Astra token", () => (int)benchmarks.VerifyAstra()),
