@@ -187,6 +187,35 @@ public sealed class LastUsedTests
         Assert.Equal(at, value.Resolve(s_now.AddYears(3)));
     }
 
+    [Fact]
+    public async Task List_TokenUsedByAServiceOnTheSameFileStore_ShowsItsTimeAndIsNotUnused()
+    {
+        // A service (the library, as DI builds it) verifies a token of the store; its last use is written to the
+        // store's tokens.usage when the service stops, and the tool, another reader of the store, shows it.
+        using var store = new TempStore();
+        CreatedToken used = await CreateAtAsync(store, s_now.AddDays(-200), "used");
+        CreatedToken unused = await CreateAtAsync(store, s_now.AddDays(-200), "unused");
+        var services = new ServiceCollection();
+        services.AddTokenSdk().AddFileStore(store.Directory);
+        await using (ServiceProvider service = services.BuildServiceProvider())
+        {
+            Assert.True((await service.GetRequiredService<ITokenVerifier>().VerifyAsync(used.Token, TestContext.Current.CancellationToken)).IsValid);
+        }
+
+        CliResult json = await store.RunAsync("tokens", "list", "--output", "json");
+        CliResult stale = await store.RunAsync("tokens", "list", "--unused-since", "90d");
+
+        Assert.True(json.ExitCode == 0, json.ToString());
+        using JsonDocument document = JsonDocument.Parse(json.StandardOutput);
+        JsonElement[] clients = [.. document.RootElement.GetProperty("clients").EnumerateArray()];
+        JsonElement usedRow = clients.Single(c => c.GetProperty("clientId").GetString() == used.ClientId);
+        Assert.Equal(JsonValueKind.String, usedRow.GetProperty("lastUsed").ValueKind);
+        Assert.True(DateTimeOffset.Parse(usedRow.GetProperty("lastUsed").GetString()!, CultureInfo.InvariantCulture) <= DateTimeOffset.UtcNow);
+        Assert.Equal(JsonValueKind.Null, clients.Single(c => c.GetProperty("clientId").GetString() == unused.ClientId).GetProperty("lastUsed").ValueKind);
+        Assert.True(stale.ExitCode == 0, stale.ToString());
+        Assert.Equal([unused.ClientId], ClientIds(stale));
+    }
+
     private static async Task<CreatedToken> CreateAtAsync(TempStore store, DateTimeOffset at, string description)
     {
         CliResult result = await store.RunAtAsync(at, "tokens", "create", "--role", "read-only-user", "--output", "json", "--description", description);
