@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using TokenSdk.Management;
 using TokenSdk.Storage;
@@ -66,11 +67,13 @@ internal static class SampleSignIn
             await context.SignInAsync(Scheme, principal);
             return Results.Redirect(afterSignIn);
         });
+        // The session's own scheme authenticates the sign-out, so its antiforgery token is checked against that user.
         endpoints.MapPost(SignOutPath, async (HttpContext context) =>
         {
             await context.SignOutAsync(Scheme);
             return Results.Redirect(SignInPath);
-        }).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .RequireAuthorization(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build());
     }
 
     // The session acts in the token's name: once the token is deleted, the session ends with it.

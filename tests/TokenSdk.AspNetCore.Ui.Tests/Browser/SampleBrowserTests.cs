@@ -69,7 +69,8 @@ public sealed class SampleBrowserTests(BrowserFixture fixture) : IAsyncLifetime
 
             // Sign out: back to the sign-in form, and the page is closed to this browser again.
             await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign out" }).ClickAsync();
-            await page.WaitForURLAsync(url => url.StartsWith($"{origin}/signin", StringComparison.Ordinal));
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"^{System.Text.RegularExpressions.Regex.Escape(origin)}/signin"));
+            await Expect(page.GetByLabel("Application token")).ToBeVisibleAsync();
             IResponse? again = await page.GotoAsync("/settings/tokens");
             Assert.StartsWith($"{origin}/signin", page.Url, StringComparison.Ordinal);
             Assert.NotNull(again);
