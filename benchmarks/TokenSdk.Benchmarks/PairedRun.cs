@@ -56,7 +56,13 @@ internal static class PairedRun
             }
         }
 
-        MeasureScaling(smoke ? 1 : ReadOption(args, "--scaling-rounds", 12));
+        // --scaling-rounds 0 skips the throughput table (RESULTS.md's side-by-side commands use it).
+        int scalingRounds = smoke ? 1 : ReadOption(args, "--scaling-rounds", 12, minimum: 0);
+        if (scalingRounds > 0)
+        {
+            MeasureScaling(scalingRounds);
+        }
+
         return 0;
     }
 
@@ -148,10 +154,10 @@ internal static class PairedRun
 
     private static double Percentile(List<double> sorted, double fraction) => sorted[(int)Math.Round(fraction * (sorted.Count - 1))];
 
-    private static int ReadOption(string[] args, string name, int fallback)
+    private static int ReadOption(string[] args, string name, int fallback, int minimum = 1)
     {
         int index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out int value) && value > 0
+        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out int value) && value >= minimum
             ? value
             : fallback;
     }

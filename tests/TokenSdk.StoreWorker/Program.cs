@@ -4,6 +4,7 @@
 //   add    <dir> <count>         add <count> tokens, then exit:                   "ADD <clientId> <token>"
 //   delete <dir> <clientId>      delete one token, then exit:                     "DEL <clientId> True|False"
 //   expect-gone <dir> <token>    verify until the token fails (other processes' deletion), then exit: "GONE <milliseconds>"
+//   use    <dir> <token>         verify the token with last-use tracking, write the times, then exit: "USED True|False"
 using System.Diagnostics;
 using TokenSdk.Credentials;
 using TokenSdk.Roles;
@@ -12,7 +13,7 @@ using TokenSdk.Verification;
 
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: TokenSdk.StoreWorker chaos|add|delete|expect-gone <dir> [arg]");
+    Console.Error.WriteLine("usage: TokenSdk.StoreWorker chaos|add|delete|expect-gone|use <dir> [arg]");
     return 2;
 }
 
@@ -80,6 +81,17 @@ switch (args[0])
         }
 
         output.WriteLine($"GONE {clock.ElapsedMilliseconds}");
+        return 0;
+    }
+
+    case "use":
+    {
+        // As a service does: verification marks the token, the tracker writes the mark to the store's tokens.usage.
+        await using var usage = new TokenSdk.Usage.TokenUsageTracker(store);
+        var verifier = new TokenVerifier(store, new RoleCatalog(), usage: usage);
+        bool valid = (await verifier.VerifyAsync(args[2])).IsValid;
+        await usage.FlushAsync();
+        output.WriteLine($"USED {valid}");
         return 0;
     }
 

@@ -208,6 +208,37 @@ public sealed class FileTokenStoreProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task LastUsed_RecordedByAnotherProcess_IsSeenHereWithinTheRefreshBound()
+    {
+        // Arrange: this process holds the store open; a token that has never been used.
+        string directory = _directory.Combine("store");
+        var options = new FileTokenStoreOptions { Directory = directory };
+        using var store = new FileTokenStore(options);
+        IssuedToken issued = new TokenGenerator().Generate(new TokenGenerationRequest(DefaultRoles.ReadWriteUser));
+        Assert.True(await store.TryAddAsync(issued.Record, Ct));
+        Assert.Empty(await store.GetLastUsedAsync([issued.Record.ClientId], Ct));
+        long logLength = new FileInfo(Path.Combine(directory, FileTokenStore.LogFileName)).Length;
+
+        // Act: another process verifies it with last-use tracking and writes the time.
+        using StoreWorkerProcess worker = StoreWorkerProcess.Start("use", directory, issued.Details.Token);
+        string line = await worker.WaitForLineAsync(static l => l.StartsWith("USED ", StringComparison.Ordinal), s_patience, Ct);
+        var clock = Stopwatch.StartNew();
+        TimeSpan deadline = options.RefreshInterval + TimeSpan.FromSeconds(2);
+        IReadOnlyDictionary<string, DateTimeOffset> seen;
+        while ((seen = await store.GetLastUsedAsync([issued.Record.ClientId], Ct)).Count == 0 && clock.Elapsed < deadline)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        // Assert: seen here within the refresh bound, a plausible time, and the token log did not grow.
+        Assert.Equal("USED True", line);
+        Assert.True(seen.ContainsKey(issued.Record.ClientId), $"No last-used time {clock.Elapsed} after another process wrote it (bound {deadline}).");
+        Assert.InRange(seen[issued.Record.ClientId], issued.Record.CreatedAt.AddMinutes(-1), DateTimeOffset.UtcNow);
+        Assert.Equal(logLength, new FileInfo(Path.Combine(directory, FileTokenStore.LogFileName)).Length);
+        Assert.True(await worker.WaitForExitAsync(s_patience, Ct) == 0, worker.Describe());
+    }
+
+    [Fact]
     public async Task DeleteAsync_InThisProcess_StopsVerificationInAnotherProcess()
     {
         // Arrange
