@@ -357,7 +357,7 @@ public sealed class TokenManagementPageBrowserTests(BrowserFixture fixture)
         await AssertAccessibleAsync(page, "the delete dialog");
         await page.Locator("#delete-cancel").ClickAsync();
         // Focus returns to the More button the dialog was opened from.
-        await page.WaitForFunctionAsync($"document.activeElement?.getAttribute('aria-label') === 'More actions for token {token.ClientId}'");
+        await Expect(page.Locator($"[aria-label='More actions for token {token.ClientId}']")).ToBeFocusedAsync();
 
         await OpenMenuItemAsync(page, token.ClientId, "Rotate");
         await AssertAccessibleAsync(page, "the rotate dialog");
@@ -396,14 +396,18 @@ public sealed class TokenManagementPageBrowserTests(BrowserFixture fixture)
         Assert.Fail($"Tab never reached an element where {condition}.");
     }
 
-    /// <summary>Waits (a dialog's close event comes a moment after it hides) until the element has focus; fails otherwise.</summary>
+    /// <summary>
+    /// Waits (a dialog's close event comes a moment after it hides) until the element has focus; fails otherwise.
+    /// Playwright's own assertion, which polls from its isolated script: a polled <c>WaitForFunctionAsync</c> string is
+    /// evaluated in the page, and the page's Content-Security-Policy (no 'unsafe-eval') refuses it.
+    /// </summary>
     private static async Task AssertFocusedAsync(IPage page, string id)
     {
         try
         {
-            await page.WaitForFunctionAsync($"document.activeElement?.id === '{id}'", null, new PageWaitForFunctionOptions { Timeout = 5000 });
+            await Expect(page.Locator($"[id='{id}']")).ToBeFocusedAsync(new LocatorAssertionsToBeFocusedOptions { Timeout = 5000 });
         }
-        catch (TimeoutException)
+        catch (PlaywrightException)
         {
             Assert.Fail($"Focus is on '{await page.EvaluateAsync<string>("document.activeElement?.id || document.activeElement?.tagName")}', not on '{id}'.");
         }
