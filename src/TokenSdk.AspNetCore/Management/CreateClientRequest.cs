@@ -17,8 +17,6 @@ internal sealed class CreateClientRequest
     /// <summary>The fields the contract knows.</summary>
     public const string KnownFields = "roles, orgId, description, tokenExpiry";
 
-    private const int MaxEchoedNameLength = 32;
-
     public IReadOnlyList<string> Roles { get; private init; } = [];
 
     public string? OrgId { get; private init; }
@@ -30,86 +28,24 @@ internal sealed class CreateClientRequest
     /// <summary>Reads a request body; on failure, <paramref name="error"/> says what is wrong without quoting the body.</summary>
     public static bool TryParse(ReadOnlySpan<byte> json, out CreateClientRequest? request, out string? error)
     {
-        request = null;
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 8 });
-        try
+        string[]? roles = null;
+        string? orgId = null, description = null;
+        DateTimeOffset? expiry = null;
+        string? ReadField(string name, ref Utf8JsonReader reader) => name.ToUpperInvariant() switch
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                error = "The request body must be a JSON object.";
-                return false;
-            }
+            "ROLES" => TryReadStrings(ref reader, out roles) ? null : "'roles' must be an array of role ids or names.",
+            "ORGID" => TryReadOptionalString(ref reader, out orgId) ? null : "'orgId' must be a string.",
+            "DESCRIPTION" => TryReadOptionalString(ref reader, out description) ? null : "'description' must be a string.",
+            "TOKENEXPIRY" => TryReadInstant(ref reader, out expiry)
+                ? null
+                : "'tokenExpiry' must be an ISO-8601 instant with an offset (e.g. \"2027-01-31T00:00:00Z\") or null.",
+            _ => StrictJsonObject.UnknownField(name, KnownFields),
+        };
 
-            string[]? roles = null;
-            string? orgId = null, description = null;
-            DateTimeOffset? expiry = null;
-            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                string name = reader.GetString()!;
-                if (!seen.Add(name))
-                {
-                    error = $"The field {Echo(name)} appears more than once.";
-                    return false;
-                }
-
-                reader.Read();
-                switch (name.ToUpperInvariant())
-                {
-                    case "ROLES":
-                        if (!TryReadStrings(ref reader, out roles))
-                        {
-                            error = "'roles' must be an array of role ids or names.";
-                            return false;
-                        }
-
-                        break;
-                    case "ORGID":
-                        if (!TryReadOptionalString(ref reader, out orgId))
-                        {
-                            error = "'orgId' must be a string.";
-                            return false;
-                        }
-
-                        break;
-                    case "DESCRIPTION":
-                        if (!TryReadOptionalString(ref reader, out description))
-                        {
-                            error = "'description' must be a string.";
-                            return false;
-                        }
-
-                        break;
-                    case "TOKENEXPIRY":
-                        if (!TryReadInstant(ref reader, out expiry))
-                        {
-                            error = "'tokenExpiry' must be an ISO-8601 instant with an offset (e.g. \"2027-01-31T00:00:00Z\") or null.";
-                            return false;
-                        }
-
-                        break;
-                    default:
-                        error = $"The field {Echo(name)} is not part of the request; the known fields are {KnownFields}.";
-                        return false;
-                }
-            }
-
-            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
-            {
-                error = "The request body must hold exactly one JSON object.";
-                return false;
-            }
-
-            request = new CreateClientRequest { Roles = roles ?? [], OrgId = orgId, Description = description, TokenExpiry = expiry };
-            error = null;
-            return true;
-        }
-        catch (JsonException)
-        {
-            // The reader's message may quote the body; say only what is expected.
-            error = "The request body is not valid JSON of the form {\"roles\": [\"<role id or name>\"], \"description\": \"...\"}.";
-            return false;
-        }
+        bool read = StrictJsonObject.TryRead(json, ReadField,
+            "The request body is not valid JSON of the form {\"roles\": [\"<role id or name>\"], \"description\": \"...\"}.", out error);
+        request = read ? new CreateClientRequest { Roles = roles ?? [], OrgId = orgId, Description = description, TokenExpiry = expiry } : null;
+        return read;
     }
 
     internal static bool TryReadStrings(ref Utf8JsonReader reader, out string[]? values)
@@ -162,9 +98,4 @@ internal sealed class CreateClientRequest
         return hasOffset;
     }
 
-    /// <summary>A field name as it may appear in a response and the log: short names only, never a pasted credential.</summary>
-    internal static string Echo(string name) =>
-        name.Length is > 0 and <= MaxEchoedNameLength && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')
-            ? $"'{name}'"
-            : $"of {name.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)} characters";
 }

@@ -23,82 +23,38 @@ internal sealed class RotateClientRequest
     /// <summary>Reads a request body; on failure, <paramref name="error"/> says what is wrong without quoting the body.</summary>
     public static bool TryParse(ReadOnlySpan<byte> json, out RotateClientRequest? request, out string? error)
     {
-        request = null;
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 8 });
-        try
+        TimeSpan? grace = null;
+        string? description = null;
+        string[]? roles = null;
+        string? ReadField(string name, ref Utf8JsonReader reader) => name.ToUpperInvariant() switch
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                error = "The request body must be a JSON object.";
-                return false;
-            }
+            "GRACEPERIOD" => TryReadSeconds(ref reader, out grace) ? null : "'gracePeriod' must be a whole number of seconds, 0 or more, or null.",
+            "DESCRIPTION" => CreateClientRequest.TryReadOptionalString(ref reader, out description) ? null : "'description' must be a string.",
+            "ROLES" => reader.TokenType == JsonTokenType.Null || CreateClientRequest.TryReadStrings(ref reader, out roles)
+                ? null
+                : "'roles' must be an array of role ids or names, or null.",
+            _ => StrictJsonObject.UnknownField(name, KnownFields),
+        };
 
-            TimeSpan? grace = null;
-            string? description = null;
-            string[]? roles = null;
-            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                string name = reader.GetString()!;
-                if (!seen.Add(name))
-                {
-                    error = $"The field {CreateClientRequest.Echo(name)} appears more than once.";
-                    return false;
-                }
+        bool read = StrictJsonObject.TryRead(json, ReadField, "The request body is not valid JSON of the form {\"gracePeriod\": 3600, \"description\": \"...\"}.", out error);
+        request = read ? new RotateClientRequest { GracePeriod = grace, Description = description, Roles = roles } : null;
+        return read;
+    }
 
-                reader.Read();
-                switch (name.ToUpperInvariant())
-                {
-                    case "GRACEPERIOD":
-                        if (reader.TokenType == JsonTokenType.Null)
-                        {
-                            break;
-                        }
-
-                        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long seconds) || seconds < 0 || seconds > (long)TimeSpan.MaxValue.TotalSeconds)
-                        {
-                            error = "'gracePeriod' must be a whole number of seconds, 0 or more, or null.";
-                            return false;
-                        }
-
-                        grace = TimeSpan.FromSeconds(seconds);
-                        break;
-                    case "DESCRIPTION":
-                        if (!CreateClientRequest.TryReadOptionalString(ref reader, out description))
-                        {
-                            error = "'description' must be a string.";
-                            return false;
-                        }
-
-                        break;
-                    case "ROLES":
-                        if (reader.TokenType != JsonTokenType.Null && !CreateClientRequest.TryReadStrings(ref reader, out roles))
-                        {
-                            error = "'roles' must be an array of role ids or names, or null.";
-                            return false;
-                        }
-
-                        break;
-                    default:
-                        error = $"The field {CreateClientRequest.Echo(name)} is not part of the request; the known fields are {KnownFields}.";
-                        return false;
-                }
-            }
-
-            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
-            {
-                error = "The request body must hold exactly one JSON object.";
-                return false;
-            }
-
-            request = new RotateClientRequest { GracePeriod = grace, Description = description, Roles = roles };
-            error = null;
+    private static bool TryReadSeconds(ref Utf8JsonReader reader, out TimeSpan? value)
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
             return true;
         }
-        catch (JsonException)
+
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long seconds) || seconds < 0 || seconds > (long)TimeSpan.MaxValue.TotalSeconds)
         {
-            error = "The request body is not valid JSON of the form {\"gracePeriod\": 3600, \"description\": \"...\"}.";
             return false;
         }
+
+        value = TimeSpan.FromSeconds(seconds);
+        return true;
     }
 }
