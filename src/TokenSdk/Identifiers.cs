@@ -22,4 +22,23 @@ internal static class Identifiers
 
         return true;
     }
+
+    /// <summary>Returns whether <paramref name="name"/> is a valid role display name: 1 to 100 characters, no control characters or surrounding whitespace.</summary>
+    public static bool IsValidRoleName(string? name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > 100 || char.IsWhiteSpace(name[0]) || char.IsWhiteSpace(name[^1]))
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            if (char.IsControl(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

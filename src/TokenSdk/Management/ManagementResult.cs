@@ -32,6 +32,9 @@ public class ManagementResult
     /// <summary>Gets the permission the caller lacks, when the operation was denied for want of one.</summary>
     public string? MissingPermission { get; }
 
+    /// <summary>Gets how many tokens hold the role, for <see cref="ManagementStatus.RoleInUse"/>; otherwise 0.</summary>
+    public int TokenCount { get; private protected init; }
+
     /// <summary>Creates a failed result.</summary>
     /// <param name="status">The outcome; not <see cref="ManagementStatus.Succeeded"/>.</param>
     /// <param name="message">What went wrong.</param>
@@ -43,6 +46,17 @@ public class ManagementResult
         ThrowIfSuccess(status);
         ArgumentNullException.ThrowIfNull(message);
         return new ManagementResult(status, message, missingPermission);
+    }
+
+    /// <summary>Creates the failure of a role deletion refused because tokens hold the role.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="tokenCount">How many tokens hold the role (at least 1).</param>
+    /// <returns>The result.</returns>
+    public static ManagementResult RoleInUse(string message, int tokenCount)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentOutOfRangeException.ThrowIfLessThan(tokenCount, 1);
+        return new ManagementResult(ManagementStatus.RoleInUse, message, null) { TokenCount = tokenCount };
     }
 
     /// <summary>Throws a <see cref="TokenManagementException"/> when the operation failed.</summary>
@@ -109,7 +123,8 @@ public sealed class ManagementResult<T> : ManagementResult
     public static ManagementResult<T> From(ManagementResult failure)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        return Failed(failure.Status, failure.Message ?? failure.Status.ToString(), failure.MissingPermission);
+        ManagementResult<T> typed = Failed(failure.Status, failure.Message ?? failure.Status.ToString(), failure.MissingPermission);
+        return failure.TokenCount == 0 ? typed : new ManagementResult<T>(failure.Status, null, typed.Message, null) { TokenCount = failure.TokenCount };
     }
 
     /// <summary>Returns the value, or throws when the operation failed.</summary>

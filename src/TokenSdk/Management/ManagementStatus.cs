@@ -23,4 +23,16 @@ public enum ManagementStatus
 
     /// <summary>The deletion policy refused: deleting it would leave the organization without a token that can manage tokens.</summary>
     LockoutPrevented = 6,
+
+    /// <summary>The change conflicts with another role: its name is taken in the organization or by a read-only role. Nothing changed.</summary>
+    Conflict = 7,
+
+    /// <summary>The role has changed since the version the caller expected. Nothing changed; read it again and retry.</summary>
+    PreconditionFailed = 8,
+
+    /// <summary>Tokens hold the role (<see cref="ManagementResult.TokenCount"/>), so it was not deleted.</summary>
+    RoleInUse = 9,
+
+    /// <summary>The role is a default role or configured by the host, and cannot be changed or deleted.</summary>
+    RoleReadOnly = 10,
 }

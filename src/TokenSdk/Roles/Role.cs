@@ -30,6 +30,22 @@ public sealed class Role
     }
 
     internal Role(string id, string name, IEnumerable<string> permissions, string? description, IEnumerable<ResourceScope>? resources, bool isDefault)
+        : this(id, name, permissions, description, resources, isDefault, organizationId: null, version: 0, updatedAt: null, updatedBy: null)
+    {
+    }
+
+    /// <summary>A role created at run time, kept in a role store and belonging to one organization.</summary>
+    internal Role(
+        string id,
+        string name,
+        IEnumerable<string> permissions,
+        string? description,
+        IEnumerable<ResourceScope>? resources,
+        bool isDefault,
+        string? organizationId,
+        long version,
+        DateTimeOffset? updatedAt,
+        string? updatedBy)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(name);
@@ -89,6 +105,10 @@ public sealed class Role
         Permissions = set.ToFrozenSet(StringComparer.Ordinal);
         Resources = scopes.AsReadOnly();
         IsDefault = isDefault;
+        OrganizationId = organizationId;
+        Version = version;
+        UpdatedAt = updatedAt;
+        UpdatedBy = updatedBy;
         AsList = Array.AsReadOnly([this]);
     }
 
@@ -109,6 +129,27 @@ public sealed class Role
 
     /// <summary>Gets whether this is one of the built-in <see cref="DefaultRoles"/> (as opposed to a custom role).</summary>
     public bool IsDefault { get; }
+
+    /// <summary>
+    /// Gets the organization a role created at run time belongs to (only that organization's tokens can hold it), or
+    /// <see langword="null"/> for a default role or a role configured by the host, which every organization can use.
+    /// </summary>
+    public string? OrganizationId { get; }
+
+    /// <summary>
+    /// Gets whether the role was created at run time (through <see cref="Management.IRoleManager"/>, the management API
+    /// or the CLI) and can be changed or deleted. Default roles and roles configured by the host are read-only.
+    /// </summary>
+    public bool IsEditable => OrganizationId is not null;
+
+    /// <summary>Gets the change count of a role created at run time (1 when created, one more on each update); 0 for a read-only role.</summary>
+    public long Version { get; }
+
+    /// <summary>Gets when a role created at run time was last changed; <see langword="null"/> for a read-only role.</summary>
+    public DateTimeOffset? UpdatedAt { get; }
+
+    /// <summary>Gets who last changed a role created at run time (a user or client id); <see langword="null"/> for a read-only role.</summary>
+    public string? UpdatedBy { get; }
 
     /// <summary>Gets this role as a read-only list of one, made once, so that a result can hand it out without allocating.</summary>
     internal IReadOnlyList<Role> AsList { get; }
@@ -162,21 +203,5 @@ public sealed class Role
     /// <returns>The name and id.</returns>
     public override string ToString() => $"{Name} ({Id})";
 
-    internal static bool IsValidName(string? name)
-    {
-        if (string.IsNullOrEmpty(name) || name.Length > 100 || char.IsWhiteSpace(name[0]) || char.IsWhiteSpace(name[^1]))
-        {
-            return false;
-        }
-
-        foreach (char c in name)
-        {
-            if (char.IsControl(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    internal static bool IsValidName(string? name) => Identifiers.IsValidRoleName(name);
 }

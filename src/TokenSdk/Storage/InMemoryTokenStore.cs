@@ -11,12 +11,19 @@ namespace TokenSdk.Storage;
 /// Organization, role and verifier key are kept once per distinct combination, not once per token: a stored token
 /// costs under 200 bytes (see benchmarks/RESULTS.md). The store may keep an equal copy of an added record
 /// (sharing those fields), so <see cref="FindAsync"/> can return a record equal to, not the same as, the one added.
+/// Run-time roles (<see cref="IRoleStore"/>) live beside the tokens; a change is seen by the next verification.
 /// </remarks>
-public sealed class InMemoryTokenStore : ITokenStore, ITokenLookup, ITokenUsageStore
+public sealed class InMemoryTokenStore : ITokenStore, ITokenLookup, ITokenUsageStore, IRoleStore
 {
     private readonly TokenTable _tokens = new();
     private readonly SharedTokenFieldsPool _shared = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _lastUsed = new(StringComparer.Ordinal);
+
+    // Role writes, and adds of tokens holding a run-time role, take this lock, so a role is never deleted while a token
+    // holding it is being added. Tokens of default or configured roles never take it.
+    private readonly Lock _roleLock = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _storedRoleIds = new(StringComparer.OrdinalIgnoreCase);
+    private volatile StoredRoleSnapshot _roles = StoredRoleSnapshot.Empty;
 
     /// <summary>Creates an empty store.</summary>
     public InMemoryTokenStore()
@@ -31,7 +38,93 @@ public sealed class InMemoryTokenStore : ITokenStore, ITokenLookup, ITokenUsageS
     {
         ArgumentNullException.ThrowIfNull(token);
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_tokens.TryAdd(_shared.Share(token)));
+        if (_storedRoleIds.IsEmpty || !HoldsStoredRole(token))
+        {
+            return Task.FromResult(_tokens.TryAdd(_shared.Share(token)));
+        }
+
+        lock (_roleLock)
+        {
+            if (RoleWriteRules.FindDeletedRole(token, WasDeleted) is { } deleted)
+            {
+                return Task.FromException<bool>(new RoleDeletedException(deleted));
+            }
+
+            return Task.FromResult(_tokens.TryAdd(_shared.Share(token)));
+        }
+    }
+
+    /// <inheritdoc/>
+    public StoredRoleSnapshot Roles => _roles;
+
+    /// <inheritdoc/>
+    public Task<RoleStoreResult> AddRoleAsync(StoredRole role, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_roleLock)
+        {
+            if (RoleWriteRules.CheckAdd(_roles, WasDeleted, role) is { } refused)
+            {
+                return Task.FromResult(refused);
+            }
+
+            _storedRoleIds[role.Id] = false;
+            _roles = _roles.With(role);
+            return Task.FromResult(RoleStoreResult.Success(role));
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<RoleStoreResult> UpdateRoleAsync(StoredRole role, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_roleLock)
+        {
+            if (RoleWriteRules.CheckUpdate(_roles, role) is { } refused)
+            {
+                return Task.FromResult(refused);
+            }
+
+            _roles = _roles.With(role);
+            return Task.FromResult(RoleStoreResult.Success(role));
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<RoleStoreResult> DeleteRoleAsync(string organizationId, string roleId, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        ArgumentNullException.ThrowIfNull(roleId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_roleLock)
+        {
+            RoleStoreResult result = RoleWriteRules.CheckDelete(
+                _roles, organizationId, roleId, expectedVersion, role => RoleWriteRules.CountHolders(_tokens.EnumerateLive(), role.Id), out StoredRole? deleted);
+            if (deleted is not null)
+            {
+                _storedRoleIds[deleted.Id] = true;
+                _roles = _roles.Without(deleted.Id);
+            }
+
+            return Task.FromResult(result);
+        }
+    }
+
+    private bool WasDeleted(string roleId) => _storedRoleIds.TryGetValue(roleId, out bool deleted) && deleted;
+
+    private bool HoldsStoredRole(StoredToken token)
+    {
+        foreach (string id in token.RoleIds)
+        {
+            if (_storedRoleIds.ContainsKey(id))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <inheritdoc/>
