@@ -43,7 +43,8 @@ public static class TokenSdkServiceCollectionExtensions
             return new RoleCatalog(
                 options.CustomRoles.Select(r => r.ToRole()),
                 options.CustomPermissions,
-                sp.GetServices<IRoleSource>());
+                sp.GetServices<IRoleSource>(),
+                sp.GetService<ITokenStore>() as IRoleStore);
         });
         services.TryAddSingleton<ITokenGenerator>(static sp => new TokenGenerator(
             sp.GetRequiredService<IOptions<TokenSdkOptions>>().Value,
@@ -75,6 +76,13 @@ public static class TokenSdkServiceCollectionExtensions
             sp.GetRequiredService<ITokenGenerator>(),
             sp.GetRequiredService<IOptions<TokenSdkOptions>>().Value,
             sp.GetRequiredService<ITokenDeletionPolicy>(),
+            sp.GetServices<ITokenAuditSink>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton<IRoleManager>(static sp => new RoleManager(
+            sp.GetService<ITokenStore>() as IRoleStore,
+            sp.GetRequiredService<IRoleCatalog>(),
+            sp.GetRequiredService<IOptions<TokenSdkOptions>>().Value,
             sp.GetServices<ITokenAuditSink>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()));

@@ -17,9 +17,18 @@ public enum TokenAuditEventKind
 
     /// <summary>A token's deletion was scheduled (the grace period of a rotation).</summary>
     DeletionScheduled = 5,
+
+    /// <summary>A custom role was created (<see cref="TokenAuditEvent.RoleId"/>; its name and policy in <see cref="TokenAuditEvent.Detail"/>).</summary>
+    RoleCreated = 6,
+
+    /// <summary>A custom role was changed (what changed in <see cref="TokenAuditEvent.Detail"/>); it applies at once to every token holding it.</summary>
+    RoleUpdated = 7,
+
+    /// <summary>A custom role was deleted.</summary>
+    RoleDeleted = 8,
 }
 
-/// <summary>One entry of the audit trail: who did what to which token, when and why. Never holds a secret.</summary>
+/// <summary>One entry of the audit trail: who did what to which token or role, when and why. Never holds a secret.</summary>
 public sealed class TokenAuditEvent
 {
     /// <summary>Gets what happened.</summary>
@@ -34,7 +43,7 @@ public sealed class TokenAuditEvent
     /// <summary>Gets the organization concerned.</summary>
     public required string OrganizationId { get; init; }
 
-    /// <summary>Gets the operation (<c>generate</c>, <c>list</c>, <c>get</c>, <c>delete</c>, <c>rotate</c>, <c>expire</c>).</summary>
+    /// <summary>Gets the operation (<c>generate</c>, <c>list</c>, <c>get</c>, <c>delete</c>, <c>rotate</c>, <c>expire</c>, <c>create-role</c>, <c>update-role</c>, <c>delete-role</c>, ...).</summary>
     public required string Operation { get; init; }
 
     /// <summary>Gets the token concerned, if any.</summary>

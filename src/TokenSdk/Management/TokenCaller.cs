@@ -161,7 +161,7 @@ public sealed class TokenCaller
         {
             foreach (Claim claim in identity.FindAll(identity.RoleClaimType))
             {
-                if (roles.FindRole(claim.Value) is { } role)
+                if (roles.FindRole(claim.Value, organizationId) is { } role)
                 {
                     callerRoles.Add(role);
                 }

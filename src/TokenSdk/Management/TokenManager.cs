@@ -96,7 +96,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
             return Finish(activity, ManagementResult<GeneratedToken>.From(denied));
         }
 
-        ManagementResult<Role[]> targets = ResolveRoles(roles);
+        ManagementResult<Role[]> targets = ResolveRoles(roles, caller.OrganizationId);
         if (!targets.Succeeded)
         {
             return Finish(activity, ManagementResult<GeneratedToken>.From(targets));
@@ -148,7 +148,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
         ArgumentNullException.ThrowIfNull(caller);
         using Activity? activity = StartActivity("list-roles", caller);
         ManagementResult? denied = await _authorizer.AuthorizeAsync(caller, "list", Permissions.OrgTokenRead, null, cancellationToken, subject: "roles").ConfigureAwait(false);
-        return Finish(activity, denied is null ? ManagementResult<IReadOnlyList<Role>>.Ok(_roles.GetRoles()) : ManagementResult<IReadOnlyList<Role>>.From(denied));
+        return Finish(activity, denied is null ? ManagementResult<IReadOnlyList<Role>>.Ok(_roles.GetRoles(caller.OrganizationId)) : ManagementResult<IReadOnlyList<Role>>.From(denied));
     }
 
     /// <inheritdoc/>
@@ -343,9 +343,17 @@ public sealed class TokenManager : ITokenManager, IDisposable
                 return ManagementResult<IssuedToken>.Failed(ManagementStatus.InvalidRequest, ArgumentMessages.WithoutParameterName(ex));
             }
 
-            if (await _store.TryAddAsync(issued.Record, cancellationToken).ConfigureAwait(false))
+            try
             {
-                return ManagementResult<IssuedToken>.Ok(issued);
+                if (await _store.TryAddAsync(issued.Record, cancellationToken).ConfigureAwait(false))
+                {
+                    return ManagementResult<IssuedToken>.Ok(issued);
+                }
+            }
+            catch (RoleDeletedException ex)
+            {
+                // The role was deleted (on this node or another) after it was resolved: the store added nothing.
+                return ManagementResult<IssuedToken>.Failed(ManagementStatus.RoleNotFound, $"The role '{SafeEcho.Role(ex.RoleId)}' was deleted meanwhile; no token was created.");
             }
 
             // A client id collision (2^-137 per pair) or a deleted id: draw again.
@@ -403,7 +411,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
         }
 
         // The replacement keeps the old token's roles unless others are given; by id, as the store has them.
-        ManagementResult<Role[]> targets = ResolveRoles(options.Roles ?? old.RoleIds, byIdOnly: options.Roles is null);
+        ManagementResult<Role[]> targets = ResolveRoles(options.Roles ?? old.RoleIds, old.OrganizationId, byIdOnly: options.Roles is null);
         if (!targets.Succeeded)
         {
             return ManagementResult<RotationPlan>.From(targets);
@@ -551,7 +559,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
     }
 
     /// <summary>Resolves requested roles (by id or name, or by id only): each must exist, none twice, 1 to the maximum.</summary>
-    private ManagementResult<Role[]> ResolveRoles(IReadOnlyList<string> requested, bool byIdOnly = false)
+    private ManagementResult<Role[]> ResolveRoles(IReadOnlyList<string> requested, string organizationId, bool byIdOnly = false)
     {
         if (requested.Count is 0 or > TokenGenerationRequest.MaxRoles)
         {
@@ -563,8 +571,8 @@ public sealed class TokenManager : ITokenManager, IDisposable
         {
             string? wanted = requested[i];
             Role? role = string.IsNullOrEmpty(wanted) ? null
-                : byIdOnly ? (_roles.TryGetRole(wanted, out Role? byId) ? byId : null)
-                : _roles.FindRole(wanted);
+                : byIdOnly ? (_roles.TryGetRole(wanted, out Role? byId) && byId.IsUsableIn(organizationId) ? byId : null)
+                : _roles.FindRole(wanted, organizationId);
             if (role is null)
             {
                 return ManagementResult<Role[]>.Failed(ManagementStatus.RoleNotFound, $"No role has the id or name '{SafeEcho.Role(wanted ?? string.Empty)}'.");

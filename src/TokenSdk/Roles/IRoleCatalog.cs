@@ -25,4 +25,32 @@ public interface IRoleCatalog
     /// <param name="idOrName">The role id or display name.</param>
     /// <returns>The role, or <see langword="null"/> when none matches.</returns>
     Role? FindRole(string idOrName);
+
+    /// <summary>
+    /// Gets the roles an organization can use: every role without an organization (default, configured, and role
+    /// sources' roles) and the organization's own roles created at run time.
+    /// </summary>
+    /// <param name="organizationId">The organization.</param>
+    /// <returns>A snapshot of the roles.</returns>
+    IReadOnlyList<Role> GetRoles(string organizationId)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        return [.. GetRoles().Where(r => r.IsUsableIn(organizationId))];
+    }
+
+    /// <summary>Finds a role an organization can use, by id or else by name (case-insensitive), as a user would type it.</summary>
+    /// <param name="idOrName">The role id or display name.</param>
+    /// <param name="organizationId">The organization.</param>
+    /// <returns>The role, or <see langword="null"/> when none the organization can use matches.</returns>
+    Role? FindRole(string idOrName, string organizationId)
+    {
+        ArgumentNullException.ThrowIfNull(idOrName);
+        ArgumentNullException.ThrowIfNull(organizationId);
+        if (TryGetRole(idOrName, out Role? byId) && byId.IsUsableIn(organizationId))
+        {
+            return byId;
+        }
+
+        return GetRoles(organizationId).FirstOrDefault(r => string.Equals(r.Name, idOrName, StringComparison.OrdinalIgnoreCase));
+    }
 }

@@ -151,6 +151,12 @@ public sealed class Role
     /// <summary>Gets who last changed a role created at run time (a user or client id); <see langword="null"/> for a read-only role.</summary>
     public string? UpdatedBy { get; }
 
+    /// <summary>Returns whether tokens and callers of <paramref name="organizationId"/> can hold this role: it has no organization, or is that organization's own.</summary>
+    /// <param name="organizationId">The organization.</param>
+    /// <returns><see langword="true"/> when the organization can use the role.</returns>
+    public bool IsUsableIn(string organizationId) =>
+        OrganizationId is null || string.Equals(OrganizationId, organizationId, StringComparison.Ordinal);
+
     /// <summary>Gets this role as a read-only list of one, made once, so that a result can hand it out without allocating.</summary>
     internal IReadOnlyList<Role> AsList { get; }
 

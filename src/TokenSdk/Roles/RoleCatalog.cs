@@ -1,11 +1,12 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
+using TokenSdk.Storage;
 
 namespace TokenSdk.Roles;
 
 /// <summary>
 /// The default <see cref="IRoleCatalog"/>: the <see cref="DefaultRoles"/>, validated custom roles, and optional
-/// dynamic <see cref="IRoleSource"/>s. Thread-safe; lookups by id do not allocate. Ids and names compare
+/// dynamic <see cref="IRoleSource"/>s, and the roles created at run time in an <see cref="IRoleStore"/>. Thread-safe; lookups by id do not allocate. Ids and names compare
 /// case-insensitively.
 /// </summary>
 /// <remarks>
@@ -20,6 +21,7 @@ public sealed class RoleCatalog : IRoleCatalog
     private readonly FrozenDictionary<string, Role> _byName;
     private readonly Role[] _staticRoles;
     private readonly IRoleSource[] _sources;
+    private readonly StoredRoles? _stored;
 
     // Default and configured roles never change for the catalog's lifetime, so verification may find them by the
     // instance of the record's role id; roles of sources may change and are asked for every time.
@@ -38,11 +40,15 @@ public sealed class RoleCatalog : IRoleCatalog
     /// Administrator holds them too.
     /// </param>
     /// <param name="sources">Dynamic role sources, consulted in order after the static roles.</param>
+    /// <param name="roleStore">
+    /// The store of roles created at run time (the token store, when it keeps roles); its roles belong to one
+    /// organization each, and can never take the id or name of a default or custom role.
+    /// </param>
     /// <exception cref="ArgumentException">
     /// A custom role names an unknown permission, repeats an id or name, or clashes with a default role; the message
     /// lists every problem.
     /// </exception>
-    public RoleCatalog(IEnumerable<Role>? customRoles, IEnumerable<string>? customPermissions = null, IEnumerable<IRoleSource>? sources = null)
+    public RoleCatalog(IEnumerable<Role>? customRoles, IEnumerable<string>? customPermissions = null, IEnumerable<IRoleSource>? sources = null, IRoleStore? roleStore = null)
     {
         Role[] custom = customRoles?.ToArray() ?? [];
         string[] declared = customPermissions?.ToArray() ?? [];
@@ -58,19 +64,31 @@ public sealed class RoleCatalog : IRoleCatalog
         _byName = _staticRoles.ToFrozenDictionary(r => r.Name, StringComparer.OrdinalIgnoreCase);
         _fixedRoles = new RoleLookupCache(_staticRoles);
         _sources = sources?.ToArray() ?? [];
+        _stored = roleStore is null ? null : new StoredRoles(roleStore, _staticRoles);
     }
 
     /// <inheritdoc/>
     public IReadOnlyList<Role> GetRoles()
     {
-        if (_sources.Length == 0)
+        if (_sources.Length == 0 && _stored is null)
         {
             return _staticRoles;
         }
 
         var roles = new List<Role>(_staticRoles);
+        if (_stored is not null)
+        {
+            roles.AddRange(_stored.All);
+        }
+
+        if (_sources.Length == 0)
+        {
+            return roles;
+        }
+
         var ids = new HashSet<string>(_byId.Keys, StringComparer.OrdinalIgnoreCase);
         var names = new HashSet<string>(_byName.Keys, StringComparer.OrdinalIgnoreCase);
+        ids.UnionWith(roles.Select(r => r.Id));
         foreach (IRoleSource source in _sources)
         {
             foreach (Role role in source.GetRoles())
@@ -88,14 +106,57 @@ public sealed class RoleCatalog : IRoleCatalog
         return roles;
     }
 
-    /// <summary>Gets whether the catalog's roles never change (no role source): a role resolved once stays right.</summary>
-    internal bool HasFixedRoles => _sources.Length == 0;
+    /// <summary>Gets whether the catalog's roles never change (no role source, no role store): a role resolved once stays right.</summary>
+    internal bool HasFixedRoles => _sources.Length == 0 && _stored is null;
+
+    /// <summary>Returns whether <paramref name="role"/> is one of this catalog's default or configured roles, which never change.</summary>
+    internal bool IsFixed(Role role) => _byId.TryGetValue(role.Id, out Role? fixedRole) && ReferenceEquals(fixedRole, role);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Role> GetRoles(string organizationId)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        IReadOnlyList<Role> all = GetRoles();
+        return ReferenceEquals(all, _staticRoles) ? all : [.. all.Where(r => r.IsUsableIn(organizationId))];
+    }
+
+    /// <inheritdoc/>
+    public Role? FindRole(string idOrName, string organizationId)
+    {
+        ArgumentNullException.ThrowIfNull(idOrName);
+        ArgumentNullException.ThrowIfNull(organizationId);
+        if ((_byId.TryGetValue(idOrName, out Role? role) || TryGetDynamicRole(idOrName, out role)) && role.IsUsableIn(organizationId))
+        {
+            return role;
+        }
+
+        if (_byName.TryGetValue(idOrName, out role))
+        {
+            return role;
+        }
+
+        foreach (Role candidate in GetRoles(organizationId))
+        {
+            if (string.Equals(candidate.Name, idOrName, StringComparison.OrdinalIgnoreCase))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
 
     /// <inheritdoc/>
     public bool TryGetRole(string id, [NotNullWhen(true)] out Role? role)
     {
         ArgumentNullException.ThrowIfNull(id);
         if (_fixedRoles.TryGet(id, out role))
+        {
+            return true;
+        }
+
+        // Stored roles never take a default or configured role's id, so they may be asked first: by the id's instance.
+        if (_stored is not null && _stored.TryGetRole(id, out role))
         {
             return true;
         }
@@ -115,7 +176,7 @@ public sealed class RoleCatalog : IRoleCatalog
         ArgumentNullException.ThrowIfNull(idOrName);
 
         // Not through TryGetRole: what a user types must not take the cache's slots, which are for stored role ids.
-        if (_byId.TryGetValue(idOrName, out Role? role) || TryGetSourceRole(idOrName, out role) || _byName.TryGetValue(idOrName, out role))
+        if (_byId.TryGetValue(idOrName, out Role? role) || TryGetDynamicRole(idOrName, out role) || _byName.TryGetValue(idOrName, out role))
         {
             return role;
         }
@@ -130,6 +191,9 @@ public sealed class RoleCatalog : IRoleCatalog
 
         return null;
     }
+
+    private bool TryGetDynamicRole(string id, [NotNullWhen(true)] out Role? role) =>
+        (_stored is not null && _stored.TryGetRole(id, out role)) || TryGetSourceRole(id, out role);
 
     private bool TryGetSourceRole(string id, [NotNullWhen(true)] out Role? role)
     {

@@ -38,6 +38,20 @@ internal sealed class RoleSet
     /// <summary>Gets the role names joined with <c>", "</c>.</summary>
     public string Names { get; }
 
+    /// <summary>Returns whether every role of the set can be held by tokens of <paramref name="organizationId"/>.</summary>
+    public bool IsUsableIn(string organizationId)
+    {
+        foreach (Role role in Members)
+        {
+            if (!role.IsUsableIn(organizationId))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public bool Allows(string permission, ResourceScope resource)
     {
         foreach (Role role in Members)

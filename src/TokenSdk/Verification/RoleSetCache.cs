@@ -27,8 +27,7 @@ internal sealed class RoleSetCache
     {
         int slot = (storedRoleIds.Length ^ storedRoleIds[^1]) & (RecentSlots - 1);
         Recent? recent = Volatile.Read(ref _recent[slot]);
-        if (recent is not null && ReferenceEquals(recent.Key, storedRoleIds)
-            && (catalog is RoleCatalog { HasFixedRoles: true } || IsCurrent(recent.Set, catalog)))
+        if (recent is not null && ReferenceEquals(recent.Key, storedRoleIds) && (recent.Fixed || IsCurrent(recent.Set, catalog)))
         {
             set = recent.Set;
             missingRoleId = null;
@@ -52,7 +51,7 @@ internal sealed class RoleSetCache
 
             if (current)
             {
-                Remember(slot, known, storedRoleIds);
+                Remember(slot, known, storedRoleIds, catalog);
                 set = known;
                 missingRoleId = null;
                 return true;
@@ -83,7 +82,7 @@ internal sealed class RoleSetCache
             _sets[storedRoleIds] = set;
         }
 
-        Remember(slot, set, storedRoleIds);
+        Remember(slot, set, storedRoleIds, catalog);
         missingRoleId = null;
         return true;
     }
@@ -105,16 +104,18 @@ internal sealed class RoleSetCache
     // A slot keeps the first combination that takes it (a colliding one goes through the dictionary, never allocating on
     // each use); it is renewed for the same combination under another string instance (a store reloaded) or resolved
     // to other roles. Each renewal allocates one small entry, once.
-    private void Remember(int slot, RoleSet set, string storedRoleIds)
+    private void Remember(int slot, RoleSet set, string storedRoleIds, IRoleCatalog catalog)
     {
         Recent? current = Volatile.Read(ref _recent[slot]);
         if (current is null
             || (string.Equals(current.Key, storedRoleIds, StringComparison.Ordinal)
                 && !(ReferenceEquals(current.Key, storedRoleIds) && ReferenceEquals(current.Set, set))))
         {
-            Volatile.Write(ref _recent[slot], new Recent(storedRoleIds, set));
+            // A set of roles that never change (default and configured ones) needs no re-check on each use.
+            bool isFixed = catalog is RoleCatalog fixedCatalog && (fixedCatalog.HasFixedRoles || Array.TrueForAll(set.Members, fixedCatalog.IsFixed));
+            Volatile.Write(ref _recent[slot], new Recent(storedRoleIds, set, isFixed));
         }
     }
 
-    private sealed record Recent(string Key, RoleSet Set);
+    private sealed record Recent(string Key, RoleSet Set, bool Fixed);
 }

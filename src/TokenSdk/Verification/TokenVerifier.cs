@@ -153,7 +153,8 @@ public sealed class TokenVerifier : ITokenVerifier
         // a role share); a role from a role source is asked for every time, as it may change.
         if (!record.Shared.HasSeveralRoles)
         {
-            if (!_roles.TryGetRole(record.RoleId, out Role? role))
+            // A role created at run time belongs to one organization: another organization's token cannot hold it.
+            if (!_roles.TryGetRole(record.RoleId, out Role? role) || !role.IsUsableIn(record.OrganizationId))
             {
                 return RoleNotFound(record, record.RoleId);
             }
@@ -165,6 +166,11 @@ public sealed class TokenVerifier : ITokenVerifier
         if (!_roleSets.TryResolve(record.RoleId, _roles, out RoleSet? roles, out string? missingRoleId))
         {
             return RoleNotFound(record, missingRoleId!);
+        }
+
+        if (!roles.IsUsableIn(record.OrganizationId))
+        {
+            return RoleNotFound(record, record.RoleId);
         }
 
         _usage?.Record(record);
