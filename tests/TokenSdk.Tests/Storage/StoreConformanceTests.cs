@@ -9,6 +9,11 @@ public sealed class InMemoryTokenStoreConformanceTests : TokenStoreConformanceTe
     protected override ValueTask<ITokenStore> CreateStoreAsync() => new(new InMemoryTokenStore());
 }
 
+public sealed class InMemoryRoleStoreConformanceTests : RoleStoreConformanceTests
+{
+    protected override ValueTask<ITokenStore> CreateStoreAsync() => new(new InMemoryTokenStore());
+}
+
 public sealed class FileTokenStoreConformanceTests : TokenStoreConformanceTests, IDisposable
 {
     private readonly TemporaryDirectory _directory = new();
