@@ -421,6 +421,25 @@ public abstract class RoleStoreConformanceTests : IAsyncDisposable
         Assert.Equal(2, found?.Version);
     }
 
+    /// <summary>An update naming the id in another case applies to the role, which keeps the spelling it was created with.</summary>
+    [Fact]
+    public async Task UpdateRoleAsync_IdInAnotherCase_KeepsTheStoredSpelling()
+    {
+        (_, IRoleStore roles) = await StoreAsync();
+        StoredRole role = NewRole("Role-Mixed");
+        Assert.True((await roles.AddRoleAsync(role, Ct)).Succeeded);
+        StoredRole next = NextVersion(role);
+        var recased = new StoredRole("ROLE-MIXED", next.OrganizationId, next.Name, next.Permissions, next.Resources, next.Description, next.CreatedAt, next.UpdatedAt, next.UpdatedBy, next.Version);
+
+        RoleStoreResult result = await roles.UpdateRoleAsync(recased, Ct);
+
+        Assert.Equal(RoleStoreStatus.Succeeded, result.Status);
+        Assert.Equal("Role-Mixed", result.Role?.Id);
+        Assert.True(roles.Roles.TryGet("role-mixed", out StoredRole? stored));
+        Assert.Equal("Role-Mixed", stored.Id);
+        Assert.Equal(2, stored.Version);
+    }
+
     // ---- Delete ----
 
     /// <summary>Deleting a live role returns it and removes it from the snapshot, by id in any case, name and organization.</summary>

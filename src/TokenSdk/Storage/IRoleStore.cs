@@ -37,10 +37,10 @@ public interface IRoleStore
     /// Replaces a role by a new version of it: applied only when the stored role's version is one less than
     /// <paramref name="role"/>'s, and it belongs to the same organization.
     /// </summary>
-    /// <param name="role">The new version of the role.</param>
+    /// <param name="role">The new version of the role; its id may differ in case from the stored one, which keeps its spelling.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>
-    /// <see cref="RoleStoreStatus.Succeeded"/>; <see cref="RoleStoreStatus.NotFound"/> (no live role of that id in that
+    /// <see cref="RoleStoreStatus.Succeeded"/> with the role as stored; <see cref="RoleStoreStatus.NotFound"/> (no live role of that id in that
     /// organization); <see cref="RoleStoreStatus.VersionMismatch"/> with the stored role in <see cref="RoleStoreResult.Role"/>;
     /// <see cref="RoleStoreStatus.NameTaken"/>.
     /// </returns>

@@ -87,8 +87,11 @@ public sealed class InMemoryTokenStore : ITokenStore, ITokenLookup, ITokenUsageS
                 return Task.FromResult(refused);
             }
 
-            _roles = _roles.With(role);
-            return Task.FromResult(RoleStoreResult.Success(role));
+            // The id keeps the spelling it was created with, whatever case the update gave it.
+            _roles.TryGet(role.Id, out StoredRole? current);
+            StoredRole stored = role.WithId(current!.Id);
+            _roles = _roles.With(stored);
+            return Task.FromResult(RoleStoreResult.Success(stored));
         }
     }
 

@@ -132,6 +132,12 @@ public sealed class StoredRole
     /// <summary>Gets the change count: 1 when created, one more on each update.</summary>
     public long Version { get; }
 
+    /// <summary>This record under the stored spelling of its id (ids compare case-insensitively; a store keeps the first spelling).</summary>
+    internal StoredRole WithId(string id) =>
+        string.Equals(id, Id, StringComparison.Ordinal)
+            ? this
+            : new StoredRole(id, OrganizationId, Name, Permissions, Resources, Description, CreatedAt, UpdatedAt, UpdatedBy, Version);
+
     /// <summary>Returns the name, id, organization and version (never more: a policy can be long).</summary>
     /// <returns>A description.</returns>
     public override string ToString() => $"{Name} ({Id}, organization {OrganizationId}, version {Version})";

@@ -31,7 +31,7 @@ internal sealed class ManagementFixture : IDisposable
         Time = new FakeTimeProvider(Start);
         MemoryStore = new InMemoryTokenStore();
         Store = decorateStore?.Invoke(MemoryStore) ?? MemoryStore;
-        Roles = new RoleCatalog(customRoles, Options.CustomPermissions);
+        Roles = new RoleCatalog(customRoles, Options.CustomPermissions, roleStore: MemoryStore);
         Logs = new FakeLogCollector();
         LoggerFactory = new LoggerFactory([new FakeLoggerProvider(Logs)]);
         Audit = new RecordingAuditSink();
@@ -45,6 +45,13 @@ internal sealed class ManagementFixture : IDisposable
             timeProvider: Time,
             loggerFactory: LoggerFactory);
         Verifier = new TokenVerifier(MemoryStore, Roles, Options, Time, LoggerFactory.CreateLogger<TokenVerifier>());
+        RoleManager = new RoleManager(
+            MemoryStore,
+            Roles,
+            Options,
+            auditSinks: [Audit, new LoggerTokenAuditSink(LoggerFactory), .. extraAuditSinks ?? []],
+            timeProvider: Time,
+            loggerFactory: LoggerFactory);
     }
 
     public TokenSdkOptions Options { get; }
@@ -70,6 +77,9 @@ internal sealed class ManagementFixture : IDisposable
     public TokenManager Manager { get; }
 
     public TokenVerifier Verifier { get; }
+
+    /// <summary>The role manager over the same store and catalog.</summary>
+    public RoleManager RoleManager { get; }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
