@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using TokenSdk.Credentials;
 using TokenSdk.Hashing;
+using TokenSdk.Management;
 using TokenSdk.Roles;
 using TokenSdk.Storage;
 using TokenSdk.Verification;
@@ -32,6 +33,44 @@ public class TokenSdkServiceCollectionExtensionsTests
         Assert.Same(store, provider.GetRequiredService<InMemoryTokenStore>());
         Assert.Equal(16, provider.GetRequiredService<IRoleCatalog>().GetRoles().Count);
         Assert.Same(TimeProvider.System, provider.GetRequiredService<TimeProvider>());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AddTokenSdk_RoleCreatedThroughTheRoleManager_IsHeldAndVerifiedThroughTheWiredServices(bool fileStore)
+    {
+        // Arrange
+        using var directory = new TestSupport.TemporaryDirectory();
+        var services = new ServiceCollection();
+        ITokenSdkBuilder builder = services.AddTokenSdk();
+        if (fileStore)
+        {
+            builder.AddFileStore(o => o.Directory = directory.Path);
+        }
+        else
+        {
+            builder.AddInMemoryStore();
+        }
+
+        await using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        var roles = provider.GetRequiredService<TokenSdk.Management.IRoleManager>();
+        var tokens = provider.GetRequiredService<TokenSdk.Management.ITokenManager>();
+        var verifier = provider.GetRequiredService<ITokenVerifier>();
+        var admin = new TokenSdk.Management.TokenCaller("alice", TokenSdkOptions.DefaultOrganization, [DefaultRoles.OrganizationAdministrator]);
+        var definition = new TokenSdk.Management.RoleDefinition { Name = "Reports" };
+        definition.Permissions.Add(Permissions.OrgAuditsRead);
+
+        // Act
+        Role role = (await roles.CreateAsync(admin, definition, Ct)).GetValueOrThrow();
+        GeneratedToken token = (await tokens.GenerateAsync(admin, "Reports", cancellationToken: Ct)).GetValueOrThrow();
+        TokenVerificationResult verified = await verifier.VerifyAsync(token.Token, Ct);
+
+        // Assert
+        Assert.Same(role, Assert.Single(verified.Roles));
+        Assert.True(verified.HasPermission(Permissions.OrgAuditsRead));
+        Assert.Same(role, provider.GetRequiredService<IRoleCatalog>().FindRole("reports", TokenSdkOptions.DefaultOrganization));
+        Assert.Single(((IRoleStore)provider.GetRequiredService<ITokenStore>()).Roles);
     }
 
     [Fact]
