@@ -64,6 +64,7 @@ public class RolesDocumentationTests
         Assert.Contains("## Resource scopes", doc, StringComparison.Ordinal);
         Assert.Contains("## Adding custom roles in code", doc, StringComparison.Ordinal);
         Assert.Contains("## Adding custom roles through configuration", doc, StringComparison.Ordinal);
+        Assert.Contains("## Custom roles created at run time", doc, StringComparison.Ordinal);
         Assert.Contains("## Roles that change at run time: IRoleSource", doc, StringComparison.Ordinal);
         Assert.Contains("## Permissions of the default roles", doc, StringComparison.Ordinal);
     }
