@@ -45,6 +45,8 @@ internal static class PairedRun
                     ("TokenSdk: checksummed token, untracked control", () => (int)benchmarks.VerifyChecksummedControl()),
                     ("TokenSdk: checksummed token, last use tracked", () => (int)benchmarks.VerifyChecksummedTracked()),
                     ("TokenSdk: checksummed token, two roles", () => (int)benchmarks.VerifyTwoRoles()),
+                    ("TokenSdk: checksummed token, custom role created at run time", () => (int)benchmarks.VerifyRuntimeRole()),
+                    ("TokenSdk: checksummed token, run-time and default role", () => (int)benchmarks.VerifyRuntimeAndDefaultRole()),
                     ("TokenSdk: Astra token", () => (int)benchmarks.VerifyAstra()),
                     ("TokenSdk: clientId + secret", () => (int)benchmarks.VerifyClientSecret()),
                 ];

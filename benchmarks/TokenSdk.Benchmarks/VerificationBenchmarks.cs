@@ -26,6 +26,8 @@ public class VerificationBenchmarks
     private string _checksummed = null!;
     private string _astra = null!;
     private string _twoRoles = null!;
+    private string _runtimeRole = null!;
+    private string _runtimeAndDefaultRole = null!;
     private string _clientId = null!;
     private string _secret = null!;
 
@@ -55,7 +57,8 @@ public class VerificationBenchmarks
         var options = new TokenSdkOptions();
         var store = new InMemoryTokenStore();
         var generator = new TokenGenerator(options);
-        var roles = new RoleCatalog();
+        // As dependency injection builds it: the catalog also reads the roles created at run time in the token store.
+        var roles = new RoleCatalog(customRoles: null, roleStore: store);
         _verifier = new TokenVerifier(store, roles, options);
 
         // As dependency injection builds it: successful verifications mark their token's last use for the tracker.
@@ -72,7 +75,19 @@ public class VerificationBenchmarks
         store.TryAddAsync(checksummed.Record).GetAwaiter().GetResult();
         store.TryAddAsync(astra.Record).GetAwaiter().GetResult();
         store.TryAddAsync(twoRoles.Record).GetAwaiter().GetResult();
-        StoreFiller.Fill(store, StoreSize - 3); // the smallest store, 2, holds the three measured tokens
+
+        // A custom role created at run time (a UUID id, kept in the store), alone and beside a default role.
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        var stored = new StoredRole(Guid.NewGuid().ToString("D"), options.DefaultOrganizationId, "Orders Reader", [Permissions.DbCql, Permissions.DbTableSelect], ["drn:astra:org:*:db:orders"], null, now, now, "benchmark", 1);
+        store.AddRoleAsync(stored).GetAwaiter().GetResult();
+        Role runtime = roles.FindRole(stored.Id, options.DefaultOrganizationId)!;
+        IssuedToken runtimeRole = generator.Generate(new TokenGenerationRequest(runtime));
+        IssuedToken runtimeAndDefault = generator.Generate(new TokenGenerationRequest([runtime, DefaultRoles.BillingAdministrator]));
+        store.TryAddAsync(runtimeRole.Record).GetAwaiter().GetResult();
+        store.TryAddAsync(runtimeAndDefault.Record).GetAwaiter().GetResult();
+        _runtimeRole = runtimeRole.Details.Token;
+        _runtimeAndDefaultRole = runtimeAndDefault.Details.Token;
+        StoreFiller.Fill(store, Math.Max(0, StoreSize - 5)); // the smallest store, 2, holds the five measured tokens
 
         _checksummed = checksummed.Details.Token;
         _astra = astra.Details.Token;
@@ -122,6 +137,12 @@ public class VerificationBenchmarks
 
     [Benchmark(Description = "TokenSdk: checksummed token, two roles")]
     public VerificationStatus VerifyTwoRoles() => _verifier.VerifyAsync(_twoRoles).Result.Status;
+
+    [Benchmark(Description = "TokenSdk: checksummed token, custom role created at run time")]
+    public VerificationStatus VerifyRuntimeRole() => _verifier.VerifyAsync(_runtimeRole).Result.Status;
+
+    [Benchmark(Description = "TokenSdk: checksummed token, run-time and default role")]
+    public VerificationStatus VerifyRuntimeAndDefaultRole() => _verifier.VerifyAsync(_runtimeAndDefaultRole).Result.Status;
 
     [Benchmark(Description = "TokenSdk: Astra token")]
     public VerificationStatus VerifyAstra() => _verifier.VerifyAsync(_astra).Result.Status;
