@@ -55,7 +55,13 @@ internal sealed class CliContext
     /// <summary>Resolves the store from <c>--store</c> or <c>TOKENSDK_STORE</c>.</summary>
     /// <param name="option">The <c>--store</c> value, or <see langword="null"/>.</param>
     /// <exception cref="CliException">Neither is set.</exception>
-    public StoreSelection ResolveStore(string? option) => StoreSelection.Resolve(option, Environment.GetVariable);
+    public StoreSelection ResolveStore(string? option) => StoreSelection.Resolve(option, Environment.GetVariable, Environment.StoreKinds);
+
+    /// <summary>Resolves the store from <c>--store</c> or <c>TOKENSDK_STORE</c>, if either is set.</summary>
+    /// <param name="option">The <c>--store</c> value, or <see langword="null"/>.</param>
+    /// <returns>The store, or <see langword="null"/> when neither is set.</returns>
+    public StoreSelection? ResolveStoreIfGiven(string? option) =>
+        StoreSelection.IsGiven(option, Environment.GetVariable) ? ResolveStore(option) : null;
 
     /// <summary>Loads the TokenSdk options from <c>--config</c> or <c>TOKENSDK_CONFIG</c>.</summary>
     /// <exception cref="CliException">The file is missing or invalid.</exception>

@@ -1,4 +1,5 @@
 using TokenSdk.Cli.Output;
+using TokenSdk.Cli.Stores;
 
 namespace TokenSdk.Cli;
 
@@ -24,6 +25,10 @@ internal sealed class CliEnvironment
     /// it is redirected.
     /// </param>
     /// <param name="time">The clock (token times, <c>--unused-since 90d</c>); <see langword="null"/> for the system clock.</param>
+    /// <param name="storeKinds">
+    /// The kinds of store <c>--store</c> can select; <see langword="null"/> for <see cref="StoreSelection.Kinds"/> (tests
+    /// add one that keeps a store in memory across the invocations of one test).
+    /// </param>
     public CliEnvironment(
         TextWriter output,
         TextWriter error,
@@ -32,7 +37,8 @@ internal sealed class CliEnvironment
         string workingDirectory,
         bool isStdoutTerminal = false,
         Func<ConsoleKeyInfo>? readKey = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        IReadOnlyList<IStoreKind>? storeKinds = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
@@ -49,6 +55,7 @@ internal sealed class CliEnvironment
         _readKey = readKey;
         WorkingDirectory = workingDirectory;
         Time = time ?? TimeProvider.System;
+        StoreKinds = storeKinds ?? StoreSelection.Kinds;
         Errors = new ErrorOutput(error, getVariable);
         Terminal = new Terminal(isStdoutTerminal, isStdinTerminal: readKey is not null, getVariable);
     }
@@ -67,6 +74,9 @@ internal sealed class CliEnvironment
 
     /// <summary>Gets the clock: what TokenSdk stamps tokens with, and what relative times such as <c>90d</c> count back from.</summary>
     public TimeProvider Time { get; }
+
+    /// <summary>Gets the kinds of store <c>--store</c> and <c>TOKENSDK_STORE</c> can select, by prefix.</summary>
+    public IReadOnlyList<IStoreKind> StoreKinds { get; }
 
     /// <summary>Gets the directory relative paths are resolved against.</summary>
     public string WorkingDirectory { get; }

@@ -10,7 +10,8 @@ internal static class ExitCodes
 
     /// <summary>
     /// The thing named does not exist (client id, role), the token is not valid, the user answered no at the
-    /// confirmation prompt, an output file already exists, or (<c>db status</c>) the schema is not current.
+    /// confirmation prompt, an output file already exists, another role of the organization already has the name
+    /// (<c>roles create</c>, <c>roles update</c>), or (<c>db status</c>) the schema is not current.
     /// </summary>
     public const int Failure = 1;
 
@@ -26,11 +27,26 @@ internal static class ExitCodes
     /// </summary>
     public const int StoreError = 3;
 
-    /// <summary>The library's policy refused the operation (lock-out guard, permission or escalation denied).</summary>
+    /// <summary>
+    /// The library's policy refused the operation (lock-out guard, permission or escalation denied, or a change to a
+    /// read-only role: a default role or one configured by the host).
+    /// </summary>
     public const int PolicyDenied = 4;
 
     /// <summary>An unexpected error (a bug): the message is printed; the stack trace only with <c>TOKENSDK_DEBUG=1</c>.</summary>
     public const int InternalError = 5;
+
+    /// <summary>
+    /// The role is no longer at the version <c>--if-version</c> gave (<c>roles update</c>, <c>roles delete</c>): someone
+    /// changed it meanwhile. Nothing changed; read it again (<c>roles show</c>) and retry.
+    /// </summary>
+    public const int VersionMismatch = 6;
+
+    /// <summary>
+    /// The role was not deleted because tokens hold it (<c>roles delete</c>); the message says how many. Delete those
+    /// tokens, or rotate them to other roles, first.
+    /// </summary>
+    public const int RoleInUse = 7;
 
     /// <summary>Interrupted (Ctrl+C), as shells report SIGINT.</summary>
     public const int Cancelled = 130;

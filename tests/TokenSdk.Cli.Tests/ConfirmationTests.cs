@@ -41,4 +41,24 @@ public sealed class ConfirmationTests
         Assert.Contains($"Deleted token {token.ClientId}", answered.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(1, verified.ExitCode);
     }
+
+    [Fact]
+    public async Task DeleteRole_AtTerminal_AsksAsForTokens_AndDeletesOnYes()
+    {
+        Assert.SkipUnless(CliProcess.CanRunInTerminal, "Needs Linux and util-linux script for a pseudo-terminal.");
+        Assert.SkipUnless(TempStore.FileStoreKeepsRoles, TempStore.NoFileStoreRoles);
+        using var store = new TempStore();
+        ShownRole role = await RoleEditingTests.CreateRoleAsync(store, "--name", "Reporting", "-p", "db-cql");
+
+        CliResult no = await CliProcess.RunInTerminalAsync(["roles", "delete", "Reporting", "--store", store.Directory], "n\n", store.Root);
+        CliResult yes = await CliProcess.RunInTerminalAsync(["roles", "delete", "Reporting", "--store", store.Directory], "y\n", store.Root);
+        CliResult shown = await store.RunAsync("roles", "show", role.Id);
+
+        Assert.Equal(1, no.ExitCode);
+        Assert.Contains($"Delete role 'Reporting' ({role.Id}, version 1)? [y/N]", no.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Role 'Reporting' was not deleted.", no.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(0, yes.ExitCode);
+        Assert.Contains($"Deleted role 'Reporting' ({role.Id}, version 1).", yes.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(1, shown.ExitCode);
+    }
 }

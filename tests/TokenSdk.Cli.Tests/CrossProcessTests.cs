@@ -65,6 +65,62 @@ public sealed class CrossProcessTests
         Assert.Contains(created.ClientId, listed.StandardOutput, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RoleCreatedByOneProcess_IsGivenToATokenByAnother_AndAPermissionAddedByAThirdIsVerifiedByAFourth()
+    {
+        Assert.SkipUnless(TempStore.FileStoreKeepsRoles, TempStore.NoFileStoreRoles);
+        using var store = new TempStore(CliMode.Process);
+
+        CliResult created = await store.RunAsync("roles", "create", "--name", "Reporting", "-p", "db-cql", "--output", "json");
+        CliResult token = await store.RunAsync("tokens", "create", "--role", "Reporting", "--output", "json");
+        CliResult updated = await store.RunAsync("roles", "update", "Reporting", "--add-permission", "db-table-select");
+        CreatedToken details = CreatedToken.Parse(token.StandardOutput);
+        CliResult verified = await store.RunWithInputAsync(details.Token, "tokens", "verify", "--output", "json");
+
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Assert.True(token.ExitCode == 0, token.ToString());
+        Assert.Equal([ShownRole.Parse(created.StandardOutput).Id], details.Roles);
+        Assert.True(updated.ExitCode == 0, updated.ToString());
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(verified.StandardOutput);
+        Assert.Equal(
+            ["db-cql", "db-table-select"],
+            json.RootElement.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()!));
+    }
+
+    [Fact]
+    public async Task RoleUpdatedThroughCli_LibraryInstanceOnSameStore_SeesTheNewPermissionWithinTheBound()
+    {
+        Assert.SkipUnless(TempStore.FileStoreKeepsRoles, TempStore.NoFileStoreRoles);
+        using var store = new TempStore();
+        await RoleEditingTests.CreateRoleAsync(store, "--name", "Reporting", "-p", "db-cql");
+        CreatedToken token = await store.CreateAsync("Reporting");
+        await using ServiceProvider library = OpenLibrary(store.Directory);
+        ITokenVerifier verifier = library.GetRequiredService<ITokenVerifier>();
+        TokenVerificationResult before = await verifier.VerifyAsync(token.Token, TestContext.Current.CancellationToken);
+
+        CliResult updated = await CliProcess.RunAsync(["roles", "update", "Reporting", "--add-permission", "db-table-select", "--store", store.Directory]);
+        var clock = Stopwatch.StartNew();
+        TokenVerificationResult after;
+        do
+        {
+            after = await verifier.VerifyAsync(token.Token, TestContext.Current.CancellationToken);
+            if (after.Permissions.Contains("db-table-select"))
+            {
+                break;
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+        while (clock.Elapsed < s_bound);
+
+        Assert.True(before.IsValid);
+        Assert.DoesNotContain("db-table-select", before.Permissions);
+        Assert.True(updated.ExitCode == 0, updated.ToString());
+        Assert.True(after.IsValid);
+        Assert.Contains("db-table-select", after.Permissions);
+    }
+
     private static ServiceProvider OpenLibrary(string directory)
     {
         var services = new ServiceCollection();

@@ -10,6 +10,10 @@ public sealed class UsageTests
     [InlineData("tokens create --help")]
     [InlineData("tokens delete --help")]
     [InlineData("roles show --help")]
+    [InlineData("roles --help")]
+    [InlineData("roles create --help")]
+    [InlineData("roles update --help")]
+    [InlineData("roles delete --help")]
     public async Task Help_AnyCommand_ExitsZeroWithUsage(string arguments)
     {
         CliResult result = await InProcessCli.RunAsync(arguments.Split(' '));

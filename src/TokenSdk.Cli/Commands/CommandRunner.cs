@@ -87,8 +87,10 @@ internal static class CommandRunner
     public static int ExitCodeFor(ManagementStatus status) => status switch
     {
         ManagementStatus.Succeeded => ExitCodes.Success,
-        ManagementStatus.NotFound or ManagementStatus.RoleNotFound => ExitCodes.Failure,
+        ManagementStatus.NotFound or ManagementStatus.RoleNotFound or ManagementStatus.Conflict => ExitCodes.Failure,
         ManagementStatus.InvalidRequest => ExitCodes.Usage,
+        ManagementStatus.PreconditionFailed => ExitCodes.VersionMismatch,
+        ManagementStatus.RoleInUse => ExitCodes.RoleInUse,
         _ => ExitCodes.PolicyDenied,
     };
 

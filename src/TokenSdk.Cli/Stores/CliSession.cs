@@ -7,39 +7,49 @@ using TokenSdk.Verification;
 namespace TokenSdk.Cli.Stores;
 
 /// <summary>
-/// TokenSdk opened for one command: the role catalog, and with a store the manager and the verifier, acting as
+/// TokenSdk opened for one command: the role catalog, and with a store the managers and the verifier, acting as
 /// <see cref="Caller"/>, an organization administrator (whoever can write the store already has that power).
 /// </summary>
 internal sealed class CliSession : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
     private readonly ITokenManager? _manager;
+    private readonly IRoleManager? _roleManager;
     private readonly ITokenVerifier? _verifier;
 
     private CliSession(ServiceProvider provider, string? organization, bool hasStore)
     {
         _provider = provider;
+        Options = provider.GetRequiredService<IOptions<TokenSdkOptions>>().Value;
         Roles = provider.GetRequiredService<IRoleCatalog>();
         Caller = new TokenCaller(
             "tokensdk-cli:" + (string.IsNullOrWhiteSpace(Environment.UserName) ? "unknown" : Environment.UserName),
-            string.IsNullOrWhiteSpace(organization)
-                ? provider.GetRequiredService<IOptions<TokenSdkOptions>>().Value.DefaultOrganizationId
-                : organization,
+            string.IsNullOrWhiteSpace(organization) ? Options.DefaultOrganizationId : organization,
             [DefaultRoles.OrganizationAdministrator]);
         if (hasStore)
         {
             // Resolving opens the store: a damaged log, a held lock or an unreachable database surfaces here, as a
             // TokenStoreException.
             _manager = provider.GetRequiredService<ITokenManager>();
+            _roleManager = provider.GetRequiredService<IRoleManager>();
             _verifier = provider.GetRequiredService<ITokenVerifier>();
         }
     }
 
-    /// <summary>Gets the role catalog (the default roles).</summary>
+    /// <summary>Gets the options TokenSdk runs with (the defaults, or those of <c>--config</c>).</summary>
+    public TokenSdkOptions Options { get; }
+
+    /// <summary>
+    /// Gets the role catalog: the default roles, the configured ones and, with a store, the custom roles kept in it
+    /// (of every organization: ask it with <see cref="TokenCaller.OrganizationId"/> of <see cref="Caller"/>).
+    /// </summary>
     public IRoleCatalog Roles { get; }
 
     /// <summary>Gets the manager; throws when the session has no store.</summary>
     public ITokenManager Manager => _manager ?? throw new InvalidOperationException("This session has no store.");
+
+    /// <summary>Gets the role manager, which changes the custom roles kept in the store; throws when the session has no store.</summary>
+    public IRoleManager RoleManager => _roleManager ?? throw new InvalidOperationException("This session has no store.");
 
     /// <summary>Gets the verifier; throws when the session has no store.</summary>
     public ITokenVerifier Verifier => _verifier ?? throw new InvalidOperationException("This session has no store.");
@@ -50,7 +60,7 @@ internal sealed class CliSession : IAsyncDisposable
     /// </summary>
     public TokenCaller Caller { get; }
 
-    /// <summary>Opens TokenSdk without a store (roles commands).</summary>
+    /// <summary>Opens TokenSdk without a store (<c>roles list</c> and <c>roles show</c> when no store is given).</summary>
     /// <param name="context">The invocation: its configuration file and organization.</param>
     public static CliSession WithoutStore(CliContext context)
     {

@@ -32,11 +32,12 @@ internal sealed class FileStoreKind : IStoreKind
             throw new CliException(ExitCodes.StoreError, $"The store '{location}' is a file; --store names the store's directory.");
         }
 
-        // Only 'tokens create' may start a new store: a mistyped --store elsewhere must not leave an empty store behind.
+        // Only 'tokens create' and 'roles create' may start a new store: a mistyped --store elsewhere must not leave an
+        // empty store behind.
         if (!create && !Directory.Exists(directory))
         {
             throw new CliException(ExitCodes.StoreError,
-                $"The store directory '{location}' does not exist. Check --store or TOKENSDK_STORE; 'tokensdk tokens create' creates a new store.");
+                $"The store directory '{location}' does not exist. Check --store or TOKENSDK_STORE; 'tokensdk tokens create' or 'tokensdk roles create' creates a new store.");
         }
     }
 

@@ -20,7 +20,7 @@ internal interface IStoreKind
     /// <summary>Checks the location (and what the kind reads from the environment) before anything is opened.</summary>
     /// <param name="location">The location after the prefix (a directory for the file store, a schema for PostgreSQL).</param>
     /// <param name="environment">The invocation's environment: variables, and the directory a relative path starts from.</param>
-    /// <param name="create">Whether the command may create an empty store (only <c>tokens create</c>).</param>
+    /// <param name="create">Whether the command may create an empty store (only <c>tokens create</c> and <c>roles create</c>).</param>
     /// <exception cref="CliException">The store cannot be used; the message says why.</exception>
     void Check(string location, CliEnvironment environment, bool create);
 

@@ -29,15 +29,24 @@ internal sealed class StoreSelection
     /// <param name="option">The value of <c>--store</c>, or <see langword="null"/>.</param>
     /// <param name="getVariable">Reads an environment variable (<c>TOKENSDK_STORE</c>).</param>
     /// <exception cref="CliException">Neither is set (<see cref="ExitCodes.Usage"/>).</exception>
-    public static StoreSelection Resolve(string? option, Func<string, string?> getVariable)
+    public static StoreSelection Resolve(string? option, Func<string, string?> getVariable) =>
+        Resolve(option, getVariable, Kinds);
+
+    /// <summary>Resolves the store from the option value or the environment, among <paramref name="kinds"/>.</summary>
+    /// <param name="option">The value of <c>--store</c>, or <see langword="null"/>.</param>
+    /// <param name="getVariable">Reads an environment variable (<c>TOKENSDK_STORE</c>).</param>
+    /// <param name="kinds">The kinds of store that can be selected; without a known prefix, the file store.</param>
+    /// <exception cref="CliException">Neither is set (<see cref="ExitCodes.Usage"/>).</exception>
+    public static StoreSelection Resolve(string? option, Func<string, string?> getVariable, IReadOnlyList<IStoreKind> kinds)
     {
+        ArgumentNullException.ThrowIfNull(kinds);
         string? value = string.IsNullOrWhiteSpace(option) ? getVariable(EnvironmentVariable) : option;
         if (string.IsNullOrWhiteSpace(value))
         {
             throw new CliException(ExitCodes.Usage, $"No token store given: pass --store DIR (or --store postgres) or set {EnvironmentVariable}.");
         }
 
-        foreach (IStoreKind kind in Kinds)
+        foreach (IStoreKind kind in kinds)
         {
             if (kind.SelectedByNameAlone && value.Equals(kind.Name, StringComparison.OrdinalIgnoreCase))
             {
@@ -54,6 +63,12 @@ internal sealed class StoreSelection
         // No prefix: a directory (a drive letter such as C: is a path, not a kind).
         return new StoreSelection(FileStoreKind.Instance, value);
     }
+
+    /// <summary>Returns whether a store is given, by <c>--store</c> or <c>TOKENSDK_STORE</c>.</summary>
+    /// <param name="option">The value of <c>--store</c>, or <see langword="null"/>.</param>
+    /// <param name="getVariable">Reads an environment variable (<c>TOKENSDK_STORE</c>).</param>
+    public static bool IsGiven(string? option, Func<string, string?> getVariable) =>
+        !string.IsNullOrWhiteSpace(option) || !string.IsNullOrWhiteSpace(getVariable(EnvironmentVariable));
 
     /// <inheritdoc/>
     public override string ToString() => $"{Kind.Name}:{Location}";

@@ -17,9 +17,12 @@ internal static class InProcessCli
     /// <param name="config">The value of <c>TOKENSDK_CONFIG</c>; <see langword="null"/> leaves it unset.</param>
     /// <param name="debug">Whether <c>TOKENSDK_DEBUG=1</c> is set.</param>
     /// <param name="time">The tool's clock; <see langword="null"/> for the system clock.</param>
+    /// <param name="stdinIsTerminal">
+    /// Whether the tool takes stdin for a terminal (a person answers its prompts with <paramref name="stdin"/>'s lines).
+    /// </param>
     public static async Task<CliResult> RunAsync(
         string[] arguments, string? stdin = null, string? store = null, string? workingDirectory = null, string? config = null, bool debug = false,
-        TimeProvider? time = null)
+        TimeProvider? time = null, bool stdinIsTerminal = false)
     {
         // As CliProcess sets them: NO_COLOR, and TOKENSDK_* only when given.
         var variables = new Dictionary<string, string>(StringComparer.Ordinal) { ["NO_COLOR"] = "1" };
@@ -42,7 +45,9 @@ internal static class InProcessCli
         using var stderr = new StringWriter(CultureInfo.InvariantCulture);
         using var input = new StringReader(stdin ?? string.Empty);
         var environment = new CliEnvironment(
-            stdout, stderr, input, name => variables.GetValueOrDefault(name), workingDirectory ?? Path.GetTempPath(), time: time);
+            stdout, stderr, input, name => variables.GetValueOrDefault(name), workingDirectory ?? Path.GetTempPath(), time: time,
+            readKey: stdinIsTerminal ? static () => new ConsoleKeyInfo('\r', ConsoleKey.Enter, shift: false, alt: false, control: false) : null,
+            storeKinds: MemoryStoreKind.WithToolKinds);
         int exitCode = await CliApplication.RunAsync(arguments, environment, TestContext.Current.CancellationToken);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }

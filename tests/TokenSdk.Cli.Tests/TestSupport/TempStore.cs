@@ -14,16 +14,46 @@ internal enum CliMode
 internal sealed class TempStore : IDisposable
 {
     private readonly CliMode _mode;
+    private readonly string? _memoryName;
 
     /// <summary>Creates the folder; the store directory inside it does not exist yet.</summary>
     /// <param name="mode">How <see cref="RunAsync"/> and the other helpers run the tool.</param>
     public TempStore(CliMode mode = CliMode.InProcess)
+        : this(mode, inMemory: false)
+    {
+    }
+
+    private TempStore(CliMode mode, bool inMemory)
     {
         _mode = mode;
         Root = Path.Combine(Path.GetTempPath(), "tokensdk-cli-tests-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Root);
         Directory = Path.Combine(Root, "store");
+        if (inMemory)
+        {
+            _memoryName = Guid.NewGuid().ToString("N");
+        }
+
+        Store = _memoryName is null ? Directory : MemoryStoreKind.Instance.Name + ":" + _memoryName;
     }
+
+    /// <summary>
+    /// Gets whether the file store keeps custom roles (implements <see cref="Storage.IRoleStore"/>). Until it does, the
+    /// tests of custom roles run in process on a memory store, and those that need the file store are skipped.
+    /// </summary>
+    public static bool FileStoreKeepsRoles { get; } = typeof(Storage.IRoleStore).IsAssignableFrom(typeof(Storage.FileTokenStore));
+
+    /// <summary>Gets the reason a test of custom roles on the file store is skipped.</summary>
+    public const string NoFileStoreRoles = "The file store keeps no custom roles in this build (FileTokenStore does not implement IRoleStore).";
+
+    /// <summary>
+    /// Creates a store for tests of custom roles run in process: the file store when it keeps roles, else a memory store
+    /// (<c>--store memory:NAME</c>).
+    /// </summary>
+    public static TempStore ForRoles() => new(CliMode.InProcess, inMemory: !FileStoreKeepsRoles);
+
+    /// <summary>Gets the value of <c>--store</c>: the store directory, or <c>memory:NAME</c>.</summary>
+    public string Store { get; }
 
     /// <summary>Gets the temporary folder.</summary>
     public string Root { get; }
@@ -33,18 +63,24 @@ internal sealed class TempStore : IDisposable
 
     /// <summary>Runs the tool with <c>--store</c> set to this store: <paramref name="arguments"/> then <c>--store DIR</c>.</summary>
     /// <param name="arguments">The arguments.</param>
-    public Task<CliResult> RunAsync(params string[] arguments) => RunToolAsync([.. arguments, "--store", Directory], stdin: null);
+    public Task<CliResult> RunAsync(params string[] arguments) => RunToolAsync([.. arguments, "--store", Store], stdin: null);
 
     /// <summary>Runs the tool in this process on this store with its clock at <paramref name="now"/>.</summary>
     /// <param name="now">What the tool's clock reads (and keeps moving from): token times, relative durations.</param>
     /// <param name="arguments">The arguments.</param>
     public Task<CliResult> RunAtAsync(DateTimeOffset now, params string[] arguments) =>
-        InProcessCli.RunAsync([.. arguments, "--store", Directory], workingDirectory: Root, time: new ShiftedTimeProvider(now));
+        InProcessCli.RunAsync([.. arguments, "--store", Store], workingDirectory: Root, time: new ShiftedTimeProvider(now));
 
     /// <summary>Runs the tool on this store with <paramref name="stdin"/> as standard input.</summary>
     /// <param name="stdin">The input.</param>
     /// <param name="arguments">The arguments.</param>
-    public Task<CliResult> RunWithInputAsync(string stdin, params string[] arguments) => RunToolAsync([.. arguments, "--store", Directory], stdin);
+    public Task<CliResult> RunWithInputAsync(string stdin, params string[] arguments) => RunToolAsync([.. arguments, "--store", Store], stdin);
+
+    /// <summary>Runs the tool in this process on this store as if at a terminal: <paramref name="typed"/> answers its prompts.</summary>
+    /// <param name="typed">What the person types.</param>
+    /// <param name="arguments">The arguments.</param>
+    public Task<CliResult> RunAtTerminalAsync(string typed, params string[] arguments) =>
+        InProcessCli.RunAsync([.. arguments, "--store", Store], typed, workingDirectory: Root, stdinIsTerminal: true);
 
     /// <summary>Creates a token with <c>--output json</c> and returns the parsed details.</summary>
     /// <param name="role">The role.</param>
@@ -72,6 +108,11 @@ internal sealed class TempStore : IDisposable
 
     public void Dispose()
     {
+        if (_memoryName is not null)
+        {
+            MemoryStoreKind.Remove(_memoryName);
+        }
+
         try
         {
             System.IO.Directory.Delete(Root, recursive: true);
