@@ -1,4 +1,3 @@
-using System.Runtime.Versioning;
 using System.Text;
 using TokenSdk.Cli.Commands;
 using TokenSdk.Cli.Tests.TestSupport;
@@ -75,34 +74,6 @@ public sealed class RolePolicyFileTests
         CliResult result = await store.RunAsync("roles", "create", "--policy", file);
 
         AssertOneLineError(result, 2, "is larger than 256 KiB; a role policy is a small JSON object.");
-    }
-
-    [Fact]
-    [UnsupportedOSPlatform("windows")]
-    public async Task Create_UnreadablePolicyFile_ExitsTwo()
-    {
-        Assert.SkipWhen(OperatingSystem.IsWindows(), "Needs Unix file modes.");
-        using TempStore store = TempStore.ForRoles();
-        string file = await WriteAsync(store, "secret.json", "{}");
-        File.SetUnixFileMode(file, UnixFileMode.None);
-        Assert.SkipWhen(CanRead(file), "This user reads files whatever their mode (root).");
-
-        CliResult result = await store.RunAsync("roles", "create", "--policy", file);
-
-        AssertOneLineError(result, 2, "/secret.json' cannot be read:");
-    }
-
-    private static bool CanRead(string file)
-    {
-        try
-        {
-            File.ReadAllBytes(file);
-            return true;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
     }
 
     [Fact]
