@@ -96,7 +96,8 @@ internal sealed class TokenManagementPageEndpoints
         AntiforgeryTokenSet antiforgery = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
         // The antiforgery service sets its own caching and framing headers when none are there; ours are stricter.
         PageHeaders.Apply(response, noStore: true);
-        IReadOnlyList<Role> roles = services.GetRequiredService<IRoleCatalog>().GetRoles();
+        // The roles the caller's organization can use: never another organization's custom roles.
+        IReadOnlyList<Role> roles = services.GetRequiredService<IRoleCatalog>().GetRoles(caller.OrganizationId);
         bool canWrite = caller.HasPermission(Permissions.OrgTokenWrite);
         string apiBase = context.Request.PathBase + _options.ApiPrefix;
 

@@ -8,7 +8,7 @@ namespace TokenSdk.AspNetCore.Authorization;
 /// <summary>
 /// Decides a <see cref="PermissionRequirement"/>: the permission claim must be present on an authenticated identity;
 /// for a resource, the resource must lie in the identity's organization and one of its roles (resolved through the
-/// <see cref="IRoleCatalog"/>) must grant the permission on it.
+/// <see cref="IRoleCatalog"/> among the roles that organization can use) must grant the permission on it.
 /// </summary>
 internal sealed class PermissionAuthorizationHandler : AuthorizationHandler<PermissionRequirement>
 {
@@ -63,7 +63,8 @@ internal sealed class PermissionAuthorizationHandler : AuthorizationHandler<Perm
 
         foreach (Claim claim in identity.FindAll(identity.RoleClaimType))
         {
-            if (_roles.FindRole(claim.Value) is { } role && role.Allows(permission, resource))
+            // Only roles the identity's organization can use: another organization's custom role grants nothing here.
+            if (_roles.FindRole(claim.Value, organization) is { } role && role.Allows(permission, resource))
             {
                 return true;
             }

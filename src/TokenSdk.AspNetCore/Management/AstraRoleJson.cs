@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TokenSdk.Management;
 using TokenSdk.Roles;
 
 namespace TokenSdk.AspNetCore.Management;
@@ -8,20 +9,17 @@ namespace TokenSdk.AspNetCore.Management;
 /// "effect"}, "last_update_datetime", "last_update_userid"}</c>.
 /// </summary>
 /// <remarks>
-/// TokenSdk's roles are configured, not edited at run time, so they have no last update: <c>last_update_datetime</c>
-/// is the fixed instant <see cref="NeverUpdated"/> (a valid ISO-8601 instant, for clients that parse it as a date)
-/// and <c>last_update_userid</c> is <see langword="null"/>. A role without resources covers its organization, written
-/// as the caller's organization's DRN.
+/// A custom role created at run time (<see cref="Role.IsEditable"/>) reports its last change: <c>last_update_datetime</c>
+/// is when (UTC, milliseconds, as <c>generatedOn</c>) and <c>last_update_userid</c> who (a user or client id). Default
+/// and configured roles are never edited at run time, so they have no last update: <c>last_update_datetime</c> is the
+/// fixed instant <see cref="NeverUpdated"/> (a valid ISO-8601 instant, for clients that parse it as a date) and
+/// <c>last_update_userid</c> is <see langword="null"/>. A role without resources covers its organization, written as
+/// the caller's organization's DRN.
 /// </remarks>
 internal static class AstraRoleJson
 {
-    /// <summary>The <c>last_update_datetime</c> of every role: the Unix epoch.</summary>
+    /// <summary>The <c>last_update_datetime</c> of a default or configured role: the Unix epoch.</summary>
     public const string NeverUpdated = "1970-01-01T00:00:00Z";
-
-    /// <summary>Finds a role of <paramref name="roles"/> by id, or else by name; both case-insensitive.</summary>
-    public static Role? Find(IReadOnlyList<Role> roles, string idOrName) =>
-        roles.FirstOrDefault(r => string.Equals(r.Id, idOrName, StringComparison.OrdinalIgnoreCase))
-        ?? roles.FirstOrDefault(r => string.Equals(r.Name, idOrName, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Writes an array of roles.</summary>
     public static void WriteRoles(Utf8JsonWriter json, IReadOnlyList<Role> roles, string organizationId)
@@ -34,6 +32,10 @@ internal static class AstraRoleJson
 
         json.WriteEndArray();
     }
+
+    /// <summary>The entity tag of a role that can change (its version, quoted: <c>"3"</c>), or <see langword="null"/> for a read-only role.</summary>
+    public static string? ETag(Role role) =>
+        role.IsEditable ? "\"" + role.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"" : null;
 
     /// <summary>Writes one role.</summary>
     public static void WriteRole(Utf8JsonWriter json, Role role, string organizationId)
@@ -64,8 +66,23 @@ internal static class AstraRoleJson
         json.WriteEndArray();
         json.WriteString("effect", "allow");
         json.WriteEndObject();
-        json.WriteString("last_update_datetime", NeverUpdated);
-        json.WriteNull("last_update_userid");
+        if (role.IsEditable && role.UpdatedAt is { } updatedAt)
+        {
+            json.WriteString("last_update_datetime", AstraTokenJson.FormatInstant(updatedAt));
+        }
+        else
+        {
+            json.WriteString("last_update_datetime", NeverUpdated);
+        }
+
+        if (role.IsEditable && role.UpdatedBy is { } updatedBy)
+        {
+            json.WriteString("last_update_userid", updatedBy);
+        }
+        else
+        {
+            json.WriteNull("last_update_userid");
+        }
         json.WriteEndObject();
     }
 }

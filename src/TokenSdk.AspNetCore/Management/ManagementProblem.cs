@@ -20,7 +20,14 @@ internal static class ManagementProblem
     public const string ContentType = "application/problem+json";
 
     /// <summary>Writes <paramref name="error"/> with its status code; <paramref name="detail"/> is also the Astra message.</summary>
-    public static async Task WriteAsync(HttpContext context, ManagementError error, string detail)
+    /// <param name="context">The request.</param>
+    /// <param name="error">The kind of error.</param>
+    /// <param name="detail">What went wrong.</param>
+    /// <param name="extensions">
+    /// Writes RFC 9457 extension members beside <c>detail</c> (such as <c>tokenCount</c>); never inside <c>errors</c>,
+    /// whose entries keep the DevOps API's <c>{"ID", "message"}</c>.
+    /// </param>
+    public static async Task WriteAsync(HttpContext context, ManagementError error, string detail, Action<Utf8JsonWriter>? extensions = null)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var json = new Utf8JsonWriter(buffer))
@@ -31,6 +38,7 @@ internal static class ManagementProblem
             json.WriteNumber("status", error.Status);
             json.WriteString("detail", detail);
             json.WriteString("traceId", Activity.Current?.Id ?? context.TraceIdentifier);
+            extensions?.Invoke(json);
             json.WriteStartArray("errors");
             json.WriteStartObject();
             json.WriteNumber("ID", error.Id);
@@ -54,6 +62,7 @@ internal static class ManagementProblem
         StatusCodes.Status403Forbidden => "https://tools.ietf.org/html/rfc9110#section-15.5.4",
         StatusCodes.Status404NotFound => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
         StatusCodes.Status409Conflict => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+        StatusCodes.Status412PreconditionFailed => "https://tools.ietf.org/html/rfc9110#section-15.5.13",
         StatusCodes.Status429TooManyRequests => "https://tools.ietf.org/html/rfc6585#section-4",
         StatusCodes.Status503ServiceUnavailable => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
         _ => "about:blank",

@@ -20,7 +20,7 @@ public sealed class TokenManagementEndpointOptions
     /// bearer scheme, say), so that a write they authenticate needs no antiforgery token.
     /// </summary>
     /// <remarks>
-    /// A write (create, delete, rotate) that an application token did not authenticate must carry a valid ASP.NET Core
+    /// A write (create, delete, rotate; create, change or delete a role) that an application token did not authenticate must carry a valid ASP.NET Core
     /// antiforgery token (<c>IAntiforgery</c>, in the header its options name), unless one of these schemes
     /// authenticates it: a cookie session is open to cross-site request forgery, and the API reads a body as JSON
     /// whatever its content type, as the Astra contract's curl examples need. Never list a cookie scheme here.

@@ -16,10 +16,15 @@ public static class TokenManagementEndpointRouteBuilderExtensions
     /// <c>POST {prefix}/tokens</c> (generate; 200), <c>GET {prefix}/clientIdSecrets</c> (list),
     /// <c>DELETE {prefix}/clientIdSecrets/{clientId}</c> (204; 404 when unknown; <c>?reason=</c> optional),
     /// TokenSdk's <c>POST {prefix}/clientIdSecrets/{clientId}/rotate</c> (200 with the new token), <c>GET {prefix}/organizations/roles</c>
-    /// and <c>GET {prefix}/organizations/roles/{roleId}</c> (404 when unknown), <c>GET {prefix}/currentOrg</c>, and
+    /// and <c>GET {prefix}/organizations/roles/{roleId}</c> (404 when unknown), the custom-role routes
+    /// <c>POST {prefix}/organizations/roles</c> (201 with <c>Location</c> and <c>ETag</c>),
+    /// <c>PUT {prefix}/organizations/roles/{roleId}</c> (200) and <c>DELETE {prefix}/organizations/roles/{roleId}</c> (204),
+    /// both taking an optional <c>If-Match</c> (412 when the role changed), <c>GET {prefix}/currentOrg</c>, and
     /// TokenSdk's own <c>GET {prefix}/roles</c>. Callers must be authenticated (401 otherwise) and hold
-    /// <c>org-token-read</c> to read or <c>org-token-write</c> to change (403 naming the missing permission otherwise);
-    /// <c>currentOrg</c> needs only an authenticated caller. Every error body is an RFC 9457 ProblemDetails with the
+    /// <c>org-token-read</c> to read tokens or <c>org-token-write</c> to change them; <c>org-token-read</c> or
+    /// <c>org-role-read</c> to read roles, <c>org-role-write</c> to create or change them and <c>org-role-delete</c> to
+    /// delete them (403 naming the missing permission otherwise); <c>currentOrg</c> needs only an authenticated caller.
+    /// A caller sees and manages only its own organization's custom roles. Every error body is an RFC 9457 ProblemDetails with the
     /// DevOps API's <c>errors: [{"ID", "message"}]</c> member (ids listed in docs/management.md). A write that an
     /// application token did not authenticate (a cookie session of the token management page) must carry a valid
     /// antiforgery token (error 40003 otherwise); see <see cref="TokenManagementEndpointOptions.AntiforgeryExemptSchemes"/>.
@@ -69,6 +74,9 @@ public static class TokenManagementEndpointRouteBuilderExtensions
         group.MapPost("/clientIdSecrets/{clientId}/rotate", handlers.Guard(handlers.RotateAsync, writes: true)).WithName("TokenSdk.RotateClientIdSecret");
         group.MapGet("/organizations/roles", handlers.Guard(handlers.OrganizationRolesAsync, writes: false)).WithName("TokenSdk.ListOrganizationRoles");
         group.MapGet("/organizations/roles/{roleId}", handlers.Guard(handlers.OrganizationRoleAsync, writes: false)).WithName("TokenSdk.GetOrganizationRole");
+        group.MapPost("/organizations/roles", handlers.Guard(handlers.CreateRoleAsync, writes: true)).WithName("TokenSdk.CreateOrganizationRole");
+        group.MapPut("/organizations/roles/{roleId}", handlers.Guard(handlers.UpdateRoleAsync, writes: true)).WithName("TokenSdk.UpdateOrganizationRole");
+        group.MapDelete("/organizations/roles/{roleId}", handlers.Guard(handlers.DeleteRoleAsync, writes: true)).WithName("TokenSdk.DeleteOrganizationRole");
         group.MapGet("/currentOrg", handlers.Guard(handlers.CurrentOrganizationAsync, writes: false)).WithName("TokenSdk.GetCurrentOrganization");
         group.MapGet("/roles", handlers.Guard(handlers.RolesAsync, writes: false)).WithName("TokenSdk.ListRoles");
         return group;

@@ -18,10 +18,12 @@ using TokenSdk.Storage;
 namespace TokenSdk.AspNetCore.Management;
 
 /// <summary>
-/// The request handlers of the token management API, following the Astra DevOps API v2 contract. Each one reads its
-/// input (400, nothing done) and asks the <see cref="ITokenManager"/>, which alone decides who may do what and audits
-/// every refusal; its result maps to HTTP: PermissionDenied and EscalationDenied 403, NotFound 404, RoleNotFound and
-/// InvalidRequest 400, LockoutPrevented 409. Every error body is a <see cref="ManagementProblem"/>.
+/// The request handlers of the token and role management API, following the Astra DevOps API v2 contract. Each one
+/// reads its input (400, nothing done) and asks the <see cref="ITokenManager"/> or the <see cref="IRoleManager"/>, which
+/// alone decide who may do what and audit every refusal. A token result maps to HTTP as PermissionDenied and
+/// EscalationDenied 403, NotFound 404, RoleNotFound and InvalidRequest 400, LockoutPrevented 409; a role result as
+/// PermissionDenied, EscalationDenied and RoleReadOnly 403, RoleNotFound 404, InvalidRequest 400, Conflict and
+/// RoleInUse 409, PreconditionFailed 412. Every error body is a <see cref="ManagementProblem"/>.
 /// </summary>
 internal sealed class TokenManagementEndpoints
 {
@@ -229,14 +231,19 @@ internal sealed class TokenManagementEndpoints
         }).ConfigureAwait(false);
     }
 
-    /// <summary><c>GET organizations/roles</c>: every role, in the DevOps API's shape (<see cref="AstraRoleJson"/>).</summary>
+    /// <summary>
+    /// <c>GET organizations/roles</c>: every role the caller's organization can use (default, configured, and its own
+    /// custom roles; never another organization's), in the DevOps API's shape (<see cref="AstraRoleJson"/>). Needs
+    /// <c>org-token-read</c> (which lets whoever chooses a token's role see it first, as the Terraform provider does)
+    /// or <c>org-role-read</c>.
+    /// </summary>
     public async Task OrganizationRolesAsync(HttpContext context)
     {
         TokenCaller caller = GetCaller(context);
-        ManagementResult<IReadOnlyList<Role>> listed = await Manager(context).ListRolesAsync(caller, context.RequestAborted).ConfigureAwait(false);
+        ManagementResult<IReadOnlyList<Role>> listed = await RoleManager(context).ListAsync(caller, context.RequestAborted).ConfigureAwait(false);
         if (!listed.Succeeded)
         {
-            await FailureAsync(context, listed).ConfigureAwait(false);
+            await RoleFailureAsync(context, listed).ConfigureAwait(false);
             return;
         }
 
@@ -245,28 +252,105 @@ internal sealed class TokenManagementEndpoints
     }
 
     /// <summary>
-    /// <c>GET organizations/roles/{roleId}</c>: one role by id or else by name (both case-insensitive), in the DevOps
-    /// API's shape; 404 when no role matches. Authorized (and a refusal audited) as the role listing.
+    /// <c>GET organizations/roles/{roleId}</c>: one role of the caller's organization by id or else by name (both
+    /// case-insensitive), in the DevOps API's shape, with its <c>ETag</c> when it can change; 404 when none matches
+    /// (another organization's role too). Authorized (and a refusal audited) as the role listing.
     /// </summary>
     public async Task OrganizationRoleAsync(HttpContext context)
     {
         TokenCaller caller = GetCaller(context);
         string idOrName = context.Request.RouteValues["roleId"] as string ?? "";
-        ManagementResult<IReadOnlyList<Role>> listed = await Manager(context).ListRolesAsync(caller, context.RequestAborted).ConfigureAwait(false);
-        if (!listed.Succeeded)
+        ManagementResult<Role> found = await RoleManager(context).GetAsync(caller, idOrName, context.RequestAborted).ConfigureAwait(false);
+        if (!found.Succeeded)
         {
-            await FailureAsync(context, listed).ConfigureAwait(false);
+            await RoleFailureAsync(context, found).ConfigureAwait(false);
             return;
         }
 
-        if (AstraRoleJson.Find(listed.Value!, idOrName) is not { } role)
+        await WriteRoleAsync(context, StatusCodes.Status200OK, found.Value!, caller.OrganizationId).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>POST organizations/roles</c>: creates a custom role of the caller's organization from
+    /// <c>{"name", "policy": {"description"?, "resources"?, "actions", "effect"?}}</c> (<see cref="RoleRequest"/>);
+    /// 201 with the role, <c>Location</c> and <c>ETag</c>. Needs <c>org-role-write</c>, and every permission the role
+    /// grants on every resource it covers.
+    /// </summary>
+    public async Task CreateRoleAsync(HttpContext context)
+    {
+        TokenCaller caller = GetCaller(context);
+        RoleRequest? request = await ReadRoleRequestAsync(context, caller).ConfigureAwait(false);
+        if (request is null)
         {
-            // The value is not echoed: a credential pasted into the path must not come back, nor reach the log.
-            await ProblemAsync(context, ManagementError.RoleNotFound, "No role has this id or name.").ConfigureAwait(false);
             return;
         }
 
-        await WriteJsonAsync(context, json => AstraRoleJson.WriteRole(json, role, caller.OrganizationId)).ConfigureAwait(false);
+        ManagementResult<Role> created = await RoleManager(context).CreateAsync(caller, request.ToDefinition(), context.RequestAborted).ConfigureAwait(false);
+        if (!created.Succeeded)
+        {
+            await RoleFailureAsync(context, created).ConfigureAwait(false);
+            return;
+        }
+
+        Role role = created.Value!;
+        string collection = (context.Request.PathBase + context.Request.Path).Value!.TrimEnd('/');
+        context.Response.Headers.Location = collection + "/" + Uri.EscapeDataString(role.Id);
+        await WriteRoleAsync(context, StatusCodes.Status201Created, role, caller.OrganizationId).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>PUT organizations/roles/{roleId}</c>: replaces the name and policy of a custom role of the caller's
+    /// organization (fields left out are emptied, not kept); 200 with the role and its new <c>ETag</c>. With
+    /// <c>If-Match: "&lt;version&gt;"</c> only that version is changed (412 otherwise); without, the last writer wins.
+    /// </summary>
+    public async Task UpdateRoleAsync(HttpContext context)
+    {
+        TokenCaller caller = GetCaller(context);
+        string roleId = context.Request.RouteValues["roleId"] as string ?? "";
+        if (!TryReadIfMatch(context, out long? expectedVersion, out string? ifMatchError))
+        {
+            await ProblemAsync(context, ManagementError.InvalidRequest, ifMatchError!).ConfigureAwait(false);
+            return;
+        }
+
+        RoleRequest? request = await ReadRoleRequestAsync(context, caller).ConfigureAwait(false);
+        if (request is null)
+        {
+            return;
+        }
+
+        ManagementResult<Role> updated = await RoleManager(context).UpdateAsync(caller, roleId, request.ToDefinition(), expectedVersion, context.RequestAborted).ConfigureAwait(false);
+        if (!updated.Succeeded)
+        {
+            await RoleFailureAsync(context, updated).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteRoleAsync(context, StatusCodes.Status200OK, updated.Value!, caller.OrganizationId).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>DELETE organizations/roles/{roleId}</c>: deletes a custom role of the caller's organization that no token
+    /// holds; 204. Needs <c>org-role-delete</c>. <c>If-Match</c> as for <see cref="UpdateRoleAsync"/>.
+    /// </summary>
+    public async Task DeleteRoleAsync(HttpContext context)
+    {
+        TokenCaller caller = GetCaller(context);
+        string roleId = context.Request.RouteValues["roleId"] as string ?? "";
+        if (!TryReadIfMatch(context, out long? expectedVersion, out string? ifMatchError))
+        {
+            await ProblemAsync(context, ManagementError.InvalidRequest, ifMatchError!).ConfigureAwait(false);
+            return;
+        }
+
+        ManagementResult deleted = await RoleManager(context).DeleteAsync(caller, roleId, expectedVersion, context.RequestAborted).ConfigureAwait(false);
+        if (!deleted.Succeeded)
+        {
+            await RoleFailureAsync(context, deleted).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
     /// <summary>
@@ -310,6 +394,132 @@ internal sealed class TokenManagementEndpoints
     }
 
     private static ITokenManager Manager(HttpContext context) => context.RequestServices.GetRequiredService<ITokenManager>();
+
+    private static IRoleManager RoleManager(HttpContext context) => context.RequestServices.GetRequiredService<IRoleManager>();
+
+    /// <summary>
+    /// Reads and checks a role body (<see cref="RoleRequest"/>): the body alone, before the manager authorizes anything,
+    /// as for tokens. On a refusal the response is written and <see langword="null"/> returned.
+    /// </summary>
+    private async Task<RoleRequest?> ReadRoleRequestAsync(HttpContext context, TokenCaller caller)
+    {
+        (byte[]? body, string? bodyError) = await ReadBodyAsync(context).ConfigureAwait(false);
+        if (body is null)
+        {
+            await ProblemAsync(context, ManagementError.InvalidRequest, bodyError!).ConfigureAwait(false);
+            return null;
+        }
+
+        RoleRequest? request = null;
+        string? error;
+        try
+        {
+            error = body.Length == 0 ? RoleRequest.MissingBody : RoleRequest.TryParse(body, out request, out error) ? null : error;
+        }
+        finally
+        {
+            Array.Clear(body);
+        }
+
+        if (request is null)
+        {
+            await ProblemAsync(context, ManagementError.InvalidRequest, error!).ConfigureAwait(false);
+            return null;
+        }
+
+        TokenSdkOptions options = context.RequestServices.GetRequiredService<IOptions<TokenSdkOptions>>().Value;
+        var known = new HashSet<string>(Permissions.All, StringComparer.Ordinal);
+        known.UnionWith(options.CustomPermissions);
+        if (request.Validate(known, caller.OrganizationId) is { } invalid)
+        {
+            await ProblemAsync(context, ManagementError.InvalidRole, invalid).ConfigureAwait(false);
+            return null;
+        }
+
+        return request;
+    }
+
+    /// <summary>
+    /// Reads <c>If-Match</c>: none or <c>*</c> is any version (the last writer wins); one strong entity tag as a role's
+    /// <c>ETag</c> gives it (<c>"3"</c>) is that version. Anything else (a weak tag, which never matches; a list; a tag
+    /// this API never gave) is refused, saying why.
+    /// </summary>
+    private static bool TryReadIfMatch(HttpContext context, out long? version, out string? error)
+    {
+        version = null;
+        error = null;
+        Microsoft.Extensions.Primitives.StringValues values = context.Request.Headers.IfMatch;
+        if (values.Count == 0)
+        {
+            return true;
+        }
+
+        string text = string.Join(',', values.ToArray()).Trim();
+        if (text == "*")
+        {
+            return true;
+        }
+
+        if (text.Length > 2 && text.Length <= 21 && text[0] == '"' && text[^1] == '"'
+            && long.TryParse(text.AsSpan(1, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out long parsed) && parsed > 0)
+        {
+            version = parsed;
+            return true;
+        }
+
+        error = "'If-Match' must be one strong entity tag as the role's ETag gives it (e.g. \"3\"), or *; a weak tag (W/) never matches.";
+        return false;
+    }
+
+    private static async Task WriteRoleAsync(HttpContext context, int status, Role role, string organizationId)
+    {
+        if (AstraRoleJson.ETag(role) is { } etag)
+        {
+            context.Response.Headers.ETag = etag;
+        }
+
+        await WriteJsonAsync(context, json => AstraRoleJson.WriteRole(json, role, organizationId), status).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Answers a refusal of the <see cref="IRoleManager"/>: PermissionDenied and EscalationDenied 403 (as for tokens),
+    /// RoleReadOnly 403, RoleNotFound 404, InvalidRequest 400, Conflict and RoleInUse 409, PreconditionFailed 412. No
+    /// message quotes the request: role ids and names are not echoed.
+    /// </summary>
+    private static Task RoleFailureAsync(HttpContext context, ManagementResult result)
+    {
+        switch (result.Status)
+        {
+            case ManagementStatus.PermissionDenied when result.MissingPermission == Permissions.OrgRoleRead:
+                return ProblemAsync(context, ManagementError.PermissionRequired,
+                    $"The caller lacks the permission '{Permissions.OrgRoleRead}' (or '{Permissions.OrgTokenRead}') needed to read roles.");
+            case ManagementStatus.PermissionDenied when result.MissingPermission is { } permission:
+                return ProblemAsync(context, ManagementError.PermissionRequired, $"The caller lacks the permission '{permission}'.");
+            case ManagementStatus.EscalationDenied:
+                return ProblemAsync(context, ManagementError.EscalationRefused,
+                    $"The role would grant the permission '{result.MissingPermission}', which the caller does not hold on every resource the role covers; a role cannot grant more than its creator holds.");
+            case ManagementStatus.RoleReadOnly:
+                return ProblemAsync(context, ManagementError.RoleReadOnly, result.Message ?? "The role is read-only.");
+            case ManagementStatus.RoleNotFound:
+                // The value is not echoed: a credential pasted into the path must not come back, nor reach the log.
+                return ProblemAsync(context, ManagementError.RoleNotFound, "No role of the caller's organization has this id or name.");
+            case ManagementStatus.Conflict:
+                return ProblemAsync(context, ManagementError.RoleNameTaken,
+                    "'name' is taken: another role of the organization, or a default or configured role, has this name (names compare case-insensitively).");
+            case ManagementStatus.RoleInUse:
+                int count = result.TokenCount;
+                return ProblemAsync(context, ManagementError.RoleInUse,
+                    $"The role is held by {Number(count)} token{(count == 1 ? "" : "s")}; delete {(count == 1 ? "it" : "them")}, or rotate {(count == 1 ? "it" : "them")} to another role, first (expired tokens count until they are purged). Nothing was deleted.",
+                    json => json.WriteNumber("tokenCount", count));
+            case ManagementStatus.PreconditionFailed:
+                return ProblemAsync(context, ManagementError.RoleChanged,
+                    "The role has changed since the version If-Match names; nothing was changed. Read it again (its ETag is its current version) and retry.");
+            case ManagementStatus.InvalidRequest:
+                return ProblemAsync(context, ManagementError.InvalidRequest, result.Message ?? "The request is not valid.");
+            default:
+                return FailureAsync(context, result);
+        }
+    }
 
     private static TokenCaller GetCaller(HttpContext context)
     {
@@ -438,7 +648,7 @@ internal sealed class TokenManagementEndpoints
         var roles = new Role?[requested.Count];
         for (int i = 0; i < roles.Length; i++)
         {
-            roles[i] = catalog.FindRole(requested[i]);
+            roles[i] = catalog.FindRole(requested[i], caller.OrganizationId);
         }
 
         if (result.Status == ManagementStatus.EscalationDenied)
@@ -501,16 +711,16 @@ internal sealed class TokenManagementEndpoints
     private static ILogger Logger(HttpContext context) =>
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("TokenSdk.AspNetCore.Management");
 
-    private static async Task ProblemAsync(HttpContext context, ManagementError error, string detail)
+    private static async Task ProblemAsync(HttpContext context, ManagementError error, string detail, Action<Utf8JsonWriter>? extensions = null)
     {
         ILogger logger = Logger(context);
         // The route pattern, not the path: a token pasted where a client id belongs must not reach the log.
         string route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unknown route)";
         Log.ManagementRequestRejected(logger, context.Request.Method, route, error.Status, detail);
-        await ManagementProblem.WriteAsync(context, error, detail).ConfigureAwait(false);
+        await ManagementProblem.WriteAsync(context, error, detail, extensions).ConfigureAwait(false);
     }
 
-    private static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
+    private static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write, int status = StatusCodes.Status200OK)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var json = new Utf8JsonWriter(buffer))
@@ -518,7 +728,7 @@ internal sealed class TokenManagementEndpoints
             write(json);
         }
 
-        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.StatusCode = status;
         context.Response.ContentType = JsonContentType;
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using TokenSdk.Credentials;
+using TokenSdk.Management;
 using TokenSdk.Roles;
 using TokenSdk.Storage;
 
@@ -100,6 +101,49 @@ public class ManagementAntiforgeryTests
     }
 
     [Fact]
+    public async Task RoleWrites_CookieSessionWithoutAntiforgeryToken_AreRefusedAndNothingChanges()
+    {
+        await using BrowserSessionHost host = await BrowserSessionHost.StartAsync();
+        string id = (await host.App.Services.GetRequiredService<IRoleManager>().CreateAsync(
+            new TokenCaller("setup", TokenSdkOptions.DefaultOrganization, [DefaultRoles.OrganizationAdministrator]), Definition("Kept"), Ct)).GetValueOrThrow().Id;
+        await host.SignInAsync(DefaultRoles.OrganizationAdministrator);
+
+        HttpResponseMessage created = await host.SendAsync(BrowserSessionHost.Json(HttpMethod.Post, "/v2/organizations/roles", RoleBody, "text/plain"));
+        HttpResponseMessage updated = await host.SendAsync(BrowserSessionHost.Json(HttpMethod.Put, $"/v2/organizations/roles/{id}", RoleBody));
+        HttpResponseMessage deleted = await host.SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/v2/organizations/roles/{id}"));
+
+        await AssertAntiforgeryRefusedAsync(created);
+        await AssertAntiforgeryRefusedAsync(updated);
+        await AssertAntiforgeryRefusedAsync(deleted);
+        Role kept = Assert.Single(host.App.Services.GetRequiredService<IRoleCatalog>().GetRoles(), r => r.IsEditable);
+        Assert.Equal(("Kept", 1L), (kept.Name, kept.Version));
+    }
+
+    [Fact]
+    public async Task RoleWrites_CookieSessionWithAntiforgeryToken_Succeed()
+    {
+        await using BrowserSessionHost host = await BrowserSessionHost.StartAsync();
+        await host.SignInAsync(DefaultRoles.OrganizationAdministrator);
+        (string header, string token) = await host.AntiforgeryAsync();
+
+        HttpRequestMessage create = BrowserSessionHost.Json(HttpMethod.Post, "/v2/organizations/roles", RoleBody);
+        create.Headers.Add(header, token);
+        HttpResponseMessage created = await host.SendAsync(create);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        string location = created.Headers.Location!.OriginalString;
+        HttpRequestMessage update = BrowserSessionHost.Json(HttpMethod.Put, location, RoleBody.Replace("Auditors", "Readers", StringComparison.Ordinal));
+        update.Headers.Add(header, token);
+        HttpResponseMessage updated = await host.SendAsync(update);
+        var delete = new HttpRequestMessage(HttpMethod.Delete, location);
+        delete.Headers.Add(header, token);
+        HttpResponseMessage deleted = await host.SendAsync(delete);
+
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.DoesNotContain(host.App.Services.GetRequiredService<IRoleCatalog>().GetRoles(), r => r.IsEditable);
+    }
+
+    [Fact]
     public async Task Reads_CookieSession_NeedNoAntiforgeryToken()
     {
         await using BrowserSessionHost host = await BrowserSessionHost.StartAsync();
@@ -156,6 +200,15 @@ public class ManagementAntiforgeryTests
         Assert.Contains("'Cookies'", error.Message, StringComparison.Ordinal);
         Assert.Contains("AddAntiforgery()", error.Message, StringComparison.Ordinal);
         app.MapTokenManagement();   // application tokens only: no antiforgery needed
+    }
+
+    private const string RoleBody = """{"name": "Auditors", "policy": {"actions": ["db-table-select"]}}""";
+
+    private static RoleDefinition Definition(string name)
+    {
+        var definition = new RoleDefinition { Name = name };
+        definition.Permissions.Add(Permissions.DbCql);
+        return definition;
     }
 
     private static async Task AssertAntiforgeryRefusedAsync(HttpResponseMessage response)

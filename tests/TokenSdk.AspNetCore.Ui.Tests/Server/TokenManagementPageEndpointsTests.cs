@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using TokenSdk.AspNetCore.Ui.Tests.TestSupport;
+using TokenSdk.Management;
 using TokenSdk.Roles;
 
 namespace TokenSdk.AspNetCore.Ui.Tests.Server;
@@ -200,6 +202,29 @@ public sealed class TokenManagementPageEndpointsTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, defaults.RootElement.GetProperty("expiry").GetProperty("maximumLifetimeSeconds").ValueKind);
         Assert.True(allowed.RootElement.GetProperty("expiry").GetProperty("allowed").GetBoolean());
         Assert.Equal(90 * 86400, allowed.RootElement.GetProperty("expiry").GetProperty("maximumLifetimeSeconds").GetInt64());
+    }
+
+    [Fact]
+    public async Task GetContext_CustomRolesOfTheCallersOrganizationOnly()
+    {
+        IRoleManager roles = _app.App.Services.GetRequiredService<IRoleManager>();
+        Role acme = (await roles.CreateAsync(PageTestApp.AdminOf("acme"), Definition("Acme Auditors"), Ct)).GetValueOrThrow();
+        Role globex = (await roles.CreateAsync(PageTestApp.AdminOf("globex"), Definition("Globex Auditors"), Ct)).GetValueOrThrow();
+        string cookie = await _app.SignInAsync("admin", "acme");
+
+        using JsonDocument json = await ContextAsync(cookie);
+
+        string[] ids = [.. json.RootElement.GetProperty("roles").EnumerateArray().Select(r => r.GetProperty("id").GetString()!)];
+        Assert.Contains(acme.Id, ids);
+        Assert.DoesNotContain(globex.Id, ids);
+        Assert.Equal(_app.Roles.GetRoles("acme").Select(r => r.Id), ids);
+    }
+
+    private static RoleDefinition Definition(string name)
+    {
+        var definition = new RoleDefinition { Name = name };
+        definition.Permissions.Add(Permissions.DbTableSelect);
+        return definition;
     }
 
     private async Task<JsonDocument> ContextAsync(string cookie)
