@@ -82,6 +82,10 @@ internal static partial class Log
         Message = "A write interrupted by a crash, never acknowledged, is at the end of '{LogPath}' (offset {Offset}, {Length} bytes: {Detail}). Left in place while only reading; the next write moves it to a file beside the log.")]
     public static partial void FileStoreTornTailFound(ILogger logger, string logPath, long offset, long length, string detail);
 
+    [LoggerMessage(EventId = 3006, EventName = "FileStoreFormatUpgraded", Level = LogLevel.Warning,
+        Message = "The token store log '{LogPath}' now holds roles: it was rewritten from format version {Before} to {After}. Releases of TokenSdk that read only version {Before} refuse to open it; upgrade every process sharing the store.")]
+    public static partial void FileStoreFormatUpgraded(ILogger logger, string logPath, ushort before, ushort after);
+
     [LoggerMessage(EventId = 1301, EventName = "UsageWriteFailed", Level = LogLevel.Warning,
         Message = "Writing the last-used times of {Count} tokens to the store failed; they are kept and written again at the next period (logged once until a write succeeds).")]
     public static partial void UsageWriteFailed(ILogger logger, int count, Exception exception);

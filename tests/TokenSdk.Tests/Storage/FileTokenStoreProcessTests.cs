@@ -261,4 +261,132 @@ public sealed class FileTokenStoreProcessTests : IDisposable
         Assert.True(long.TryParse(line.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out _), $"Unexpected line '{line}'.");
         Assert.True(await worker.WaitForExitAsync(s_patience, Ct) == 0, worker.Describe());
     }
+
+    [Fact]
+    public async Task RoleChanges_InAnotherProcess_AreSeenHereWithinTheRefreshBound()
+    {
+        // Arrange: this process holds the store open and never calls RefreshAsync: the timer brings the changes.
+        string directory = _directory.Combine("store");
+        var options = new FileTokenStoreOptions { Directory = directory };
+        using var store = new FileTokenStore(options);
+        TimeSpan deadline = options.RefreshInterval + TimeSpan.FromSeconds(2);
+        StoredRoleSnapshot initial = store.Roles;
+
+        // Act + Assert: created, updated and deleted by the worker, each seen here within the bound, as a new snapshot.
+        Assert.Equal("ROLE Succeeded 1", await RunWorkerAsync("role-put", directory, "acme", "deployers", "Deployers", "1"));
+        await WaitForRolesAsync(store, roles => roles.TryGet("deployers", out StoredRole? role) && role.Version == 1, deadline, "the created role");
+        StoredRoleSnapshot created = store.Roles;
+        Assert.NotSame(initial, created);
+        Assert.Equal("store-worker", created.Single().UpdatedBy);
+
+        Assert.Equal("ROLE Succeeded 2", await RunWorkerAsync("role-put", directory, "acme", "deployers", "Deployers v2", "2"));
+        await WaitForRolesAsync(store, roles => roles.TryGet("deployers", out StoredRole? role) && role.Version == 2, deadline, "the updated role");
+        Assert.Equal("Deployers v2", store.Roles.Single().Name);
+        Assert.Equal(new[] { "db.read", "db.write.v2" }, store.Roles.Single().Permissions);
+
+        // A write here is checked against the worker's change even before this process has seen it.
+        Assert.Equal(RoleStoreStatus.VersionMismatch, (await store.UpdateRoleAsync(Role("deployers", "Stale", 2), Ct)).Status);
+
+        Assert.Equal("ROLE Succeeded 0", await RunWorkerAsync("role-delete", directory, "acme", "deployers"));
+        await WaitForRolesAsync(store, roles => roles.Count == 0, deadline, "the deletion");
+        Assert.Equal(RoleStoreStatus.IdTaken, (await store.AddRoleAsync(Role("deployers", "Deployers"), Ct)).Status);
+    }
+
+    [Fact]
+    public async Task RoleDeletion_AcrossProcesses_NeverLeavesATokenHoldingADeletedRole()
+    {
+        // Arrange
+        const int RaceRoles = 40;
+        string directory = _directory.Combine("store");
+        using var store = new FileTokenStore(new FileTokenStoreOptions { Directory = directory });
+
+        // A token the worker added holds the role: this process's deletion is refused, though it never read the token.
+        Assert.True((await store.AddRoleAsync(Role("held", "Held"), Ct)).Succeeded);
+        Assert.StartsWith("ADD held ", await RunWorkerAsync("add-with-roles", directory, "acme", "held"), StringComparison.Ordinal);
+        RoleStoreResult held = await store.DeleteRoleAsync("acme", "held", cancellationToken: Ct);
+        Assert.Equal(RoleStoreStatus.InUse, held.Status);
+        Assert.Equal(1, held.TokenCount);
+
+        // A role deleted here: the worker, whose snapshot still shows it (it does not refresh), cannot add a token holding it.
+        Assert.True((await store.AddRoleAsync(Role("dropped", "Dropped"), Ct)).Succeeded);
+        string signal = _directory.Combine("go-dropped");
+        using (StoreWorkerProcess worker = StoreWorkerProcess.Start("add-with-roles", directory, "acme", "--after", signal, "dropped", "--refresh-ms", "600000"))
+        {
+            Assert.Equal("SEES dropped True", await worker.WaitForLineAsync(static l => l.StartsWith("SEES ", StringComparison.Ordinal), s_patience, Ct));
+            Assert.True((await store.DeleteRoleAsync("acme", "dropped", cancellationToken: Ct)).Succeeded);
+            await File.WriteAllTextAsync(signal, "go", Ct);
+            Assert.Equal("ROLE-DELETED dropped", await worker.WaitForLineAsync(static l => !l.StartsWith("SEES ", StringComparison.Ordinal) && l != "READY", s_patience, Ct));
+            Assert.True(await worker.WaitForExitAsync(s_patience, Ct) == 0, worker.Describe());
+        }
+
+        // Act: the worker adds a token for each of many roles while this process deletes them, from the other end.
+        string[] roleIds = [.. Enumerable.Range(0, RaceRoles).Select(i => $"race-{i}")];
+        foreach (string roleId in roleIds)
+        {
+            Assert.True((await store.AddRoleAsync(Role(roleId, roleId), Ct)).Succeeded);
+        }
+
+        string go = _directory.Combine("go-race");
+        var deletedHere = new HashSet<string>(StringComparer.Ordinal);
+        var inUseHere = new HashSet<string>(StringComparer.Ordinal);
+        using (StoreWorkerProcess racer = StoreWorkerProcess.Start(["add-with-roles", directory, "acme", "--after", go, .. roleIds]))
+        {
+            await racer.WaitForLineAsync(l => l == $"SEES {roleIds[^1]} True", s_patience, Ct);
+            await File.WriteAllTextAsync(go, "go", Ct);
+
+            // Once the worker is adding (its first add is acknowledged), delete: the two meet somewhere in the middle.
+            await racer.WaitForLineAsync(static l => l.StartsWith("ADD ", StringComparison.Ordinal) || l.StartsWith("ROLE-DELETED ", StringComparison.Ordinal), s_patience, Ct);
+            foreach (string roleId in Enumerable.Reverse(roleIds))
+            {
+                RoleStoreResult result = await store.DeleteRoleAsync("acme", roleId, cancellationToken: Ct);
+                Assert.True(result.Status is RoleStoreStatus.Succeeded or RoleStoreStatus.InUse, result.ToString());
+                (result.Succeeded ? deletedHere : inUseHere).Add(roleId);
+            }
+
+            Assert.True(await racer.WaitForExitAsync(s_patience, Ct) == 0, racer.Describe());
+
+            // Assert: for each role exactly one side won, and each side saw the other's win.
+            var addedThere = racer.Lines.Where(static l => l.StartsWith("ADD ", StringComparison.Ordinal)).Select(static l => l.Split(' ')[1]).ToHashSet(StringComparer.Ordinal);
+            var refusedThere = racer.Lines.Where(static l => l.StartsWith("ROLE-DELETED ", StringComparison.Ordinal)).Select(static l => l.Split(' ')[1]).ToHashSet(StringComparer.Ordinal);
+            Assert.Equal(RaceRoles, addedThere.Count + refusedThere.Count);
+            Assert.True(addedThere.SetEquals(inUseHere), $"Tokens added: {string.Join(',', addedThere)}; deletions refused: {string.Join(',', inUseHere)}.");
+            Assert.True(refusedThere.SetEquals(deletedHere), $"Tokens refused: {string.Join(',', refusedThere)}; roles deleted: {string.Join(',', deletedHere)}.");
+            TestContext.Current.TestOutputHelper?.WriteLine($"{deletedHere.Count} deletions won, {inUseHere.Count} adds won.");
+        }
+
+        using var reopened = new FileTokenStore(new FileTokenStoreOptions { Directory = directory });
+        Assert.Equal(1 + inUseHere.Count, reopened.Count);
+        foreach (StoredToken token in await reopened.ListAsync(new TokenListQuery { Limit = TokenListQuery.MaxLimit }, Ct))
+        {
+            Assert.All(token.RoleIds, id => Assert.True(reopened.Roles.TryGet(id, out _), $"Token {token.ClientId} holds the deleted role {id}."));
+        }
+    }
+
+    private static StoredRole Role(string id, string name, long version = 1)
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        return new StoredRole(id, "acme", name, ["db.read"], [], null, now, now, "tests", version);
+    }
+
+    /// <summary>Runs a worker command to its end and returns the line it printed after READY.</summary>
+    private static async Task<string> RunWorkerAsync(params string[] arguments)
+    {
+        using StoreWorkerProcess worker = StoreWorkerProcess.Start(arguments);
+        string line = await worker.WaitForLineAsync(static l => l != "READY" && !l.StartsWith("SEES ", StringComparison.Ordinal), s_patience, Ct);
+        Assert.True(await worker.WaitForExitAsync(s_patience, Ct) == 0, worker.Describe());
+        return line;
+    }
+
+    /// <summary>Polls <see cref="FileTokenStore.Roles"/> (no RefreshAsync) until <paramref name="condition"/> holds; fails after <paramref name="deadline"/>.</summary>
+    private static async Task WaitForRolesAsync(FileTokenStore store, Func<StoredRoleSnapshot, bool> condition, TimeSpan deadline, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition(store.Roles))
+        {
+            Assert.True(clock.Elapsed < deadline, $"This process did not see {what} within {deadline} of the worker's acknowledgement.");
+            await Task.Delay(10, Ct);
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"Saw {what} after {clock.ElapsedMilliseconds} ms.");
+    }
 }

@@ -739,13 +739,13 @@ public sealed class FileTokenStoreTests : IDisposable
     [Fact]
     public async Task Constructor_OtherFormatVersion_ThrowsNamingTheVersion()
     {
-        // Arrange: a valid header (checksum recomputed) of a future version 2.
+        // Arrange: a valid header (checksum recomputed) of a future version 3 (version 2 is a log that holds roles).
         string directory = StoreDirectory();
         await WriteTokensAsync(directory, 2);
         string log = LogPath(directory);
         byte[] bytes = File.ReadAllBytes(log);
         Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)));
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), 2);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), 3);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(28), Crc32C.Compute(bytes.AsSpan(0, 28)));
         File.WriteAllBytes(log, bytes);
 
@@ -753,8 +753,8 @@ public sealed class FileTokenStoreTests : IDisposable
         TokenStoreCorruptedException exception = Assert.Throws<TokenStoreCorruptedException>(() => Open(directory));
 
         // Assert
-        Assert.Contains("version is 2", exception.Message, StringComparison.Ordinal);
-        Assert.Contains("version 1", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("version is 3", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("versions 1 and 2", exception.Message, StringComparison.Ordinal);
         Assert.Equal(bytes, File.ReadAllBytes(log));
     }
 

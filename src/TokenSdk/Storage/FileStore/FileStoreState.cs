@@ -12,8 +12,15 @@ internal sealed class FileStoreState
     /// </summary>
     public TokenTable Tokens { get; } = new(reported: false);
 
+    private readonly Dictionary<string, StoredRole> _liveRoles = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _deletedRoleIds = new(StringComparer.OrdinalIgnoreCase);
+    private StoredRoleSnapshot? _roles = StoredRoleSnapshot.Empty;
+
     /// <summary>Gets or sets the generation of the log file this image was read from.</summary>
     public ulong Generation { get; set; }
+
+    /// <summary>Gets or sets the format version of the log file's header (<see cref="LogFormat.Version"/> or <see cref="LogFormat.RolesVersion"/>).</summary>
+    public ushort FormatVersion { get; set; } = LogFormat.Version;
 
     /// <summary>Gets or sets the file offset just after the last valid record read.</summary>
     public long Offset { get; set; }
@@ -26,7 +33,31 @@ internal sealed class FileStoreState
     public long Records { get; set; }
 
     /// <summary>Gets whether the log holds enough dead records to be worth compacting.</summary>
-    public bool WorthCompacting => Records - Live - Tombstones >= Math.Max(1000, Live);
+    public bool WorthCompacting => Records - KeptRecords >= Math.Max(1000, Live);
+
+    /// <summary>Gets the records a compaction keeps: live tokens, deleted client ids, live roles and deleted role ids.</summary>
+    public long KeptRecords => Live + Tombstones + _liveRoles.Count + _deletedRoleIds.Count;
+
+    /// <summary>Gets whether the log holds role records (live roles or deleted role ids), which only a version 2 log may.</summary>
+    public bool HasRoleRecords => _liveRoles.Count > 0 || _deletedRoleIds.Count > 0;
+
+    /// <summary>
+    /// Gets the live roles as a snapshot: the same instance until a role record changes them. Caller holds the gate
+    /// (verification reads the snapshot the replica published, never this).
+    /// </summary>
+    public StoredRoleSnapshot Roles => _roles ??= new StoredRoleSnapshot(_liveRoles.Values);
+
+    /// <summary>Gets the ids of deleted roles, which may never be used again. Caller holds the gate.</summary>
+    public IReadOnlyCollection<string> DeletedRoleIds => _deletedRoleIds;
+
+    /// <summary>Returns whether a role of that id (case-insensitive) was deleted. Caller holds the gate.</summary>
+    public bool WasRoleDeleted(string roleId) => _deletedRoleIds.Contains(roleId);
+
+    /// <summary>
+    /// Makes <see cref="Roles"/> return <paramref name="snapshot"/>, which the caller found to hold the same roles
+    /// (the same ids at the same versions), so that an unchanged set of roles keeps its instance across a reload.
+    /// </summary>
+    public void AdoptRoles(StoredRoleSnapshot snapshot) => _roles = snapshot;
 
     /// <summary>One copy of each organization, role and key combination in the store.</summary>
     public SharedTokenFieldsPool SharedFields { get; } = new();
@@ -64,6 +95,27 @@ internal sealed class FileStoreState
                     record.ClientId,
                     record.ExpiresAt,
                     static (live, expiresAt) => live.ExpiresAt is null || live.ExpiresAt > expiresAt ? live.WithExpiresAt(expiresAt) : live);
+                break;
+
+            case RecordType.RolePut:
+                // The writer checked the record against the log (new id, next version); a deleted id never comes back.
+                StoredRole role = record.Role!;
+                if (!_deletedRoleIds.Contains(role.Id))
+                {
+                    _liveRoles[role.Id] = role;
+                    _roles = null;
+                }
+
+                break;
+
+            case RecordType.RoleDelete:
+                string roleId = record.RoleId!;
+                if (_liveRoles.Remove(roleId))
+                {
+                    _roles = null;
+                }
+
+                _deletedRoleIds.Add(roleId);
                 break;
         }
     }

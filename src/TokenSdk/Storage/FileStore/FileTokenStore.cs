@@ -30,10 +30,15 @@ namespace TokenSdk.Storage;
 /// writes, read by other processes at their next refresh, rewritten with one record per live token when it holds more
 /// than twice as many. It only holds times: a damaged one is moved aside (<c>tokens.usage.damaged-*</c>) and started
 /// afresh, never a reason to fail, and a crash loses at most the times of the batch being written.</para>
+/// <para><b>Roles.</b> Run-time roles (<see cref="IRoleStore"/>) are records of the same log, with the same durability.
+/// A role write is decided under the lock against the log as every process wrote it, so compare-and-set, names unique
+/// per organization, ids never reused, no deletion of a role a token holds and no token added with a deleted role hold
+/// across processes. <see cref="Roles"/> is read from memory; other processes' role changes arrive with the refresh.
+/// The first role written rewrites the log in format version 2, which releases before roles refuse to open.</para>
 /// <para>Files are created owner-only on Unix (0600; a created directory 0700). Only verifiers and metadata are
 /// stored, never a secret or a token.</para>
 /// </remarks>
-public sealed class FileTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealth, ITokenUsageStore, IDisposable
+public sealed class FileTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealth, ITokenUsageStore, IRoleStore, IDisposable
 {
     /// <summary>The name of the log file in the store directory.</summary>
     public const string LogFileName = "tokens.log";
@@ -101,7 +106,38 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealt
         ArgumentNullException.ThrowIfNull(token);
 
         // Encoded here, so a record the log cannot hold fails only this call, before anything is queued.
-        return SubmitAsync(new PendingWrite(RecordType.Add, token.ClientId, token, default, Encode(s => LogFormat.WriteAdd(s, token))), cancellationToken);
+        return SubmitAsync(new PendingTokenWrite(RecordType.Add, token.ClientId, token, default, Encode(s => LogFormat.WriteAdd(s, token))), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public StoredRoleSnapshot Roles => _replica.Roles;
+
+    /// <inheritdoc/>
+    public Task<RoleStoreResult> AddRoleAsync(StoredRole role, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Against no roles, the shared rules only check the version (and throw as every store does when it is not 1).
+        RoleWriteRules.CheckAdd(StoredRoleSnapshot.Empty, static _ => false, role);
+        return SubmitAsync(PendingRoleWrite.Put(RoleWriteKind.Add, role, Encode(s => LogFormat.WriteRolePut(s, role))), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<RoleStoreResult> UpdateRoleAsync(StoredRole role, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        cancellationToken.ThrowIfCancellationRequested();
+        return SubmitAsync(PendingRoleWrite.Put(RoleWriteKind.Update, role, Encode(s => LogFormat.WriteRolePut(s, role))), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<RoleStoreResult> DeleteRoleAsync(string organizationId, string roleId, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        ArgumentNullException.ThrowIfNull(roleId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return SubmitAsync(PendingRoleWrite.Delete(organizationId, roleId, expectedVersion), cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -137,7 +173,7 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealt
             return Task.FromResult(false);
         }
 
-        return SubmitAsync(new PendingWrite(RecordType.SetExpiry, clientId, null, expiresAt, Encode(s => LogFormat.WriteSetExpiry(s, clientId, expiresAt))), cancellationToken);
+        return SubmitAsync(new PendingTokenWrite(RecordType.SetExpiry, clientId, null, expiresAt, Encode(s => LogFormat.WriteSetExpiry(s, clientId, expiresAt))), cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -150,7 +186,7 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealt
             return Task.FromResult(false);
         }
 
-        return SubmitAsync(new PendingWrite(RecordType.Delete, clientId, null, default, Encode(s => LogFormat.WriteDelete(s, clientId))), cancellationToken);
+        return SubmitAsync(new PendingTokenWrite(RecordType.Delete, clientId, null, default, Encode(s => LogFormat.WriteDelete(s, clientId))), cancellationToken);
     }
 
     /// <summary>Reads at once whatever other processes wrote since the last refresh.</summary>
@@ -234,7 +270,8 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealt
     }
 
     /// <summary>
-    /// Rewrites the log with only live tokens and the ids of deleted ones (so they are never accepted again). Runs under
+    /// Rewrites the log with only live tokens and the ids of deleted ones (so they are never accepted again), and the
+    /// live roles and the ids of deleted roles (never reused, and still refused in a token). Runs under
     /// the store's lock; verification continues from memory meanwhile. Happens automatically when
     /// <see cref="FileTokenStoreOptions.AutoCompact"/> is on.
     /// </summary>
@@ -297,7 +334,14 @@ public sealed class FileTokenStore : ITokenStore, ITokenLookup, ITokenStoreHealt
         _replica.StopReporting();
     }
 
-    private Task<bool> SubmitAsync(PendingWrite write, CancellationToken cancellationToken)
+    private Task<bool> SubmitAsync(PendingTokenWrite write, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        return _writer.SubmitAsync(write);
+    }
+
+    private Task<RoleStoreResult> SubmitAsync(PendingRoleWrite write, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();

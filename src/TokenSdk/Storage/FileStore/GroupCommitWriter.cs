@@ -1,8 +1,9 @@
 namespace TokenSdk.Storage.FileStore;
 
 /// <summary>
-/// Writes adds, deletes and expiry changes to the log with group commit: whoever gets the gate writes everything queued
-/// so far under the store's lock, with one fsync, then completes each caller with its own result.
+/// Writes token adds, deletes and expiry changes, and role writes, to the log with group commit: whoever gets the gate
+/// writes everything queued so far under the store's lock, with one fsync, then completes each caller with its own
+/// result. Each write is decided (<see cref="BatchDecisions"/>) against the log as every process wrote it.
 /// </summary>
 internal sealed class GroupCommitWriter
 {
@@ -60,8 +61,13 @@ internal sealed class GroupCommitWriter
         return LastFailure;
     }
 
-    /// <summary>Queues a write and completes when it is durable, with whether it changed the store.</summary>
-    public async Task<bool> SubmitAsync(PendingWrite write)
+    /// <summary>Queues a token write and completes when it is durable, with whether it changed the store.</summary>
+    public Task<bool> SubmitAsync(PendingTokenWrite write) => SubmitAsync(write, write.Completion.Task);
+
+    /// <summary>Queues a role write and completes when it is durable, or refused, with its outcome.</summary>
+    public Task<RoleStoreResult> SubmitAsync(PendingRoleWrite write) => SubmitAsync(write, write.Completion.Task);
+
+    private async Task<T> SubmitAsync<T>(PendingWrite write, Task<T> completion)
     {
         // The write goes on asynchronously from here, so that writes a caller starts together (Task.WhenAll) are queued
         // before the first of them commits: the file I/O below is synchronous (there is no asynchronous fsync) and
@@ -71,7 +77,7 @@ internal sealed class GroupCommitWriter
         await _replica.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            if (!write.Completion.Task.IsCompleted)
+            if (!completion.IsCompleted)
             {
                 await CommitQueuedAsync().ConfigureAwait(false);
             }
@@ -81,7 +87,7 @@ internal sealed class GroupCommitWriter
             _replica.Gate.Release();
         }
 
-        return await write.Completion.Task.ConfigureAwait(false);
+        return await completion.ConfigureAwait(false);
     }
 
     /// <summary>Runs under the gate.</summary>
@@ -99,11 +105,11 @@ internal sealed class GroupCommitWriter
             using FileLock fileLock = await _files.LockAsync(CancellationToken.None).ConfigureAwait(false);
             RemoveCompactionLeftoverOnce();
             FileStoreState state = _replica.CatchUp(TailHandling.Repair);
-            bool[] results = Commit(state, batch);
+            object[] outcomes = Commit(state, batch);
             LastFailure = null;
             for (int i = 0; i < batch.Count; i++)
             {
-                batch[i].Completion.TrySetResult(results[i]);
+                batch[i].Complete(outcomes[i]);
             }
 
             if (_autoCompact)
@@ -119,78 +125,44 @@ internal sealed class GroupCommitWriter
             LastFailure = failure.Message;
             foreach (PendingWrite write in batch)
             {
-                write.Completion.TrySetException(failure);
+                write.Complete(failure);
             }
         }
     }
 
-    /// <summary>Decides each write against the caught-up state, appends the records that change it, and applies them.</summary>
-    private bool[] Commit(FileStoreState state, List<PendingWrite> batch)
+    /// <summary>
+    /// Decides each write against the caught-up state, appends the records that change it, applies them and publishes
+    /// the roles (before any caller learns the outcome, so a role written is in <see cref="FileStoreReplica.Roles"/>
+    /// when the call returns).
+    /// </summary>
+    private object[] Commit(FileStoreState state, List<PendingWrite> batch)
     {
-        var overlay = new Dictionary<string, StoredToken?>(StringComparer.Ordinal);
-        var records = new MemoryStream();
-        var applied = new List<LogRecord>();
-        bool[] results = new bool[batch.Count];
+        var decisions = new BatchDecisions(state);
+        object[] outcomes = new object[batch.Count];
         for (int i = 0; i < batch.Count; i++)
         {
-            results[i] = Decide(state, overlay, batch[i], records, applied);
+            outcomes[i] = decisions.Decide(batch[i]);
         }
 
-        if (records.Length > 0)
+        if (decisions.Records.Length > 0)
         {
-            Append(state, records);
-            foreach (LogRecord record in applied)
+            if (decisions.WritesRoles && state.FormatVersion < LogFormat.RolesVersion)
+            {
+                // The first role record: rewrite the log as version 2 first, so a release that reads only version 1
+                // refuses the whole file by its version rather than taking the role record for damage.
+                _compactor.Compact(state, LogFormat.RolesVersion);
+            }
+
+            Append(state, decisions.Records);
+            foreach (LogRecord record in decisions.Applied)
             {
                 state.Apply(record);
             }
+
+            _replica.PublishRoles(state);
         }
 
-        return results;
-    }
-
-    private static bool Decide(FileStoreState state, Dictionary<string, StoredToken?> overlay, PendingWrite write, MemoryStream records, List<LogRecord> applied)
-    {
-        bool known = overlay.TryGetValue(write.ClientId, out StoredToken? current) || state.Tokens.TryGetEntry(write.ClientId, out current);
-        switch (write.Type)
-        {
-            case RecordType.Add:
-                if (known)
-                {
-                    return false;
-                }
-
-                records.Write(write.Encoded);
-                overlay[write.ClientId] = write.Token;
-                applied.Add(new LogRecord(RecordType.Add, write.ClientId, write.Token, default));
-                return true;
-
-            case RecordType.Delete:
-                if (current is null)
-                {
-                    return false;
-                }
-
-                records.Write(write.Encoded);
-                overlay[write.ClientId] = null;
-                applied.Add(new LogRecord(RecordType.Delete, write.ClientId, null, default));
-                return true;
-
-            default:
-                if (current is null)
-                {
-                    return false;
-                }
-
-                if (current.ExpiresAt is { } existing && existing <= write.ExpiresAt)
-                {
-                    return true;
-                }
-
-                records.Write(write.Encoded);
-                overlay[write.ClientId] = current.WithExpiresAt(write.ExpiresAt);
-                applied.Add(new LogRecord(RecordType.SetExpiry, write.ClientId, null, write.ExpiresAt));
-                return true;
-        }
+        return outcomes;
     }
 
     private void Append(FileStoreState state, MemoryStream records)
@@ -238,8 +210,15 @@ internal sealed class GroupCommitWriter
     }
 }
 
-/// <summary>One write waiting for the next commit, encoded when it was submitted.</summary>
-internal sealed class PendingWrite(RecordType type, string clientId, StoredToken? token, DateTimeOffset expiresAt, byte[] encoded)
+/// <summary>One write waiting for the next commit.</summary>
+internal abstract class PendingWrite
+{
+    /// <summary>Completes the caller: with an <see cref="Exception"/> to throw, or with the result the decision produced.</summary>
+    public abstract void Complete(object outcome);
+}
+
+/// <summary>An add, a delete or an expiry change of a token, encoded when it was submitted.</summary>
+internal sealed class PendingTokenWrite(RecordType type, string clientId, StoredToken? token, DateTimeOffset expiresAt, byte[] encoded) : PendingWrite
 {
     public byte[] Encoded { get; } = encoded;
 
@@ -252,4 +231,74 @@ internal sealed class PendingWrite(RecordType type, string clientId, StoredToken
     public DateTimeOffset ExpiresAt { get; } = expiresAt;
 
     public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public override void Complete(object outcome)
+    {
+        if (outcome is Exception exception)
+        {
+            Completion.TrySetException(exception);
+        }
+        else
+        {
+            Completion.TrySetResult((bool)outcome);
+        }
+    }
+}
+
+/// <summary>What a role write does.</summary>
+internal enum RoleWriteKind
+{
+    Add,
+    Update,
+    Delete,
+}
+
+/// <summary>
+/// An add, an update or a deletion of a role. An add or an update is encoded when it was submitted; a deletion is
+/// encoded when decided, with the id as stored.
+/// </summary>
+internal sealed class PendingRoleWrite : PendingWrite
+{
+    private PendingRoleWrite(RoleWriteKind kind, StoredRole? role, string organizationId, string roleId, long? expectedVersion, byte[]? encoded)
+    {
+        Kind = kind;
+        Role = role;
+        OrganizationId = organizationId;
+        RoleId = roleId;
+        ExpectedVersion = expectedVersion;
+        Encoded = encoded;
+    }
+
+    public RoleWriteKind Kind { get; }
+
+    /// <summary>Gets the role to add or the new version to write; <see langword="null"/> for a deletion.</summary>
+    public StoredRole? Role { get; }
+
+    public string OrganizationId { get; }
+
+    public string RoleId { get; }
+
+    public long? ExpectedVersion { get; }
+
+    public byte[]? Encoded { get; }
+
+    public TaskCompletionSource<RoleStoreResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static PendingRoleWrite Put(RoleWriteKind kind, StoredRole role, byte[] encoded) =>
+        new(kind, role, role.OrganizationId, role.Id, null, encoded);
+
+    public static PendingRoleWrite Delete(string organizationId, string roleId, long? expectedVersion) =>
+        new(RoleWriteKind.Delete, null, organizationId, roleId, expectedVersion, null);
+
+    public override void Complete(object outcome)
+    {
+        if (outcome is Exception exception)
+        {
+            Completion.TrySetException(exception);
+        }
+        else
+        {
+            Completion.TrySetResult((RoleStoreResult)outcome);
+        }
+    }
 }

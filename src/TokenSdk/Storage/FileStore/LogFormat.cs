@@ -11,38 +11,64 @@ namespace TokenSdk.Storage.FileStore;
 /// header := "TSDKLOG\0" | u16 version | u16 flags | u32 reserved | u64 generation | u32 reserved | u32 crc32c(bytes 0..27)
 /// record := u32 length | u32 crc32c(length bytes + payload) | payload (length bytes)
 /// payload:= u8 type | fields (little-endian; str = u16 byte count + UTF-8, 0xFFFF for null)
-///   Add(1):       str clientId | str org | str role | u8 algorithm | u8 version | str? keyId | 32 bytes V
-///                 | i64 createdAt UTC ticks | i16 offset minutes | str? createdBy | str? description | i64 expiresAt UTC ticks (0 = none)
-///   Delete(2):    str clientId
-///   SetExpiry(3): str clientId | i64 expiresAt UTC ticks
+///   Add(1):        str clientId | str org | str role | u8 algorithm | u8 version | str? keyId | 32 bytes V
+///                  | i64 createdAt UTC ticks | i16 offset minutes | str? createdBy | str? description | i64 expiresAt UTC ticks (0 = none)
+///   Delete(2):     str clientId
+///   SetExpiry(3):  str clientId | i64 expiresAt UTC ticks
+///   RolePut(4):    str roleId | str org | str name | str description | u16 count | count x str permission
+///                  | u16 count | count x str resource | i64 createdAt UTC ticks | i16 offset minutes
+///                  | i64 updatedAt UTC ticks | i16 offset minutes | str updatedBy | i64 version      (version 2 only)
+///   RoleDelete(5): str roleId                                                                      (version 2 only)
 /// </code>
 /// The generation is random and changes when compaction replaces the file, which tells other processes to reload.
+/// <para>A log that never held a role stays at <see cref="Version"/> 1, byte for byte what earlier releases write. Role
+/// records appear only in a log of <see cref="RolesVersion"/> 2: the first role written rewrites the log (a compaction)
+/// with a version 2 header, so a release that knows only version 1 refuses the whole file, naming its version, rather
+/// than taking the first role record for damage.</para>
 /// </summary>
 internal static class LogFormat
 {
     public const int HeaderLength = 32;
     public const int RecordPrefixLength = 8;
+
+    /// <summary>The longest payload of a token record (Add, Delete, SetExpiry), as release 1 of the format has always read it.</summary>
     public const int MaxPayloadLength = 64 * 1024;
+
+    /// <summary>
+    /// The longest payload of a role record, and of any record read: a role of the most permissions and resources of
+    /// the longest texts (non-ASCII, 3 UTF-8 bytes a character) takes about 125 KiB.
+    /// </summary>
+    public const int MaxRecordLength = 256 * 1024;
+
+    /// <summary>The format version of a log without roles.</summary>
     public const ushort Version = 1;
+
+    /// <summary>The format version of a log that holds role records.</summary>
+    public const ushort RolesVersion = 2;
 
     private const ushort NullString = 0xFFFF;
     private static readonly byte[] s_magic = "TSDKLOG\0"u8.ToArray();
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static byte[] CreateHeader(ulong generation)
+    public static byte[] CreateHeader(ulong generation, ushort version = Version)
     {
         byte[] header = new byte[HeaderLength];
         s_magic.CopyTo(header, 0);
-        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(8), Version);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(8), version);
         BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(16), generation);
         BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(28), Crc32C.Compute(header.AsSpan(0, 28)));
         return header;
     }
 
     /// <summary>Reads a header; the error says what is wrong with it.</summary>
-    public static bool TryReadHeader(ReadOnlySpan<byte> header, out ulong generation, out string? error)
+    public static bool TryReadHeader(ReadOnlySpan<byte> header, out ulong generation, out string? error) =>
+        TryReadHeader(header, out generation, out _, out error);
+
+    /// <summary>Reads a header and its format version; the error says what is wrong with it.</summary>
+    public static bool TryReadHeader(ReadOnlySpan<byte> header, out ulong generation, out ushort version, out string? error)
     {
         generation = 0;
+        version = 0;
         if (header.Length < HeaderLength)
         {
             error = "the file is shorter than its header";
@@ -61,10 +87,10 @@ internal static class LogFormat
             return false;
         }
 
-        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(header[8..]);
-        if (version != Version)
+        version = BinaryPrimitives.ReadUInt16LittleEndian(header[8..]);
+        if (version is not (Version or RolesVersion))
         {
-            error = $"the file format version is {version}; this TokenSdk reads version {Version} (upgrade TokenSdk to open it)";
+            error = $"the file format version is {version}; this TokenSdk reads versions {Version} and {RolesVersion} (upgrade TokenSdk to open it)";
             return false;
         }
 
@@ -92,7 +118,7 @@ internal static class LogFormat
         }
 
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(data);
-        if (length is 0 or > MaxPayloadLength)
+        if (length is 0 or > MaxRecordLength)
         {
             return ReadStatus.Invalid;
         }
@@ -152,13 +178,51 @@ internal static class LogFormat
         payload.WriteRecord(output);
     }
 
+    public static void WriteRolePut(Stream output, StoredRole role)
+    {
+        var payload = new PayloadWriter();
+        payload.Byte((byte)RecordType.RolePut);
+        payload.String(role.Id);
+        payload.String(role.OrganizationId);
+        payload.String(role.Name);
+        payload.String(role.Description);
+        payload.List(role.Permissions);
+        payload.List(role.Resources);
+        payload.Int64(role.CreatedAt.UtcTicks);
+        payload.Int16((short)role.CreatedAt.Offset.TotalMinutes);
+        payload.Int64(role.UpdatedAt.UtcTicks);
+        payload.Int16((short)role.UpdatedAt.Offset.TotalMinutes);
+        payload.String(role.UpdatedBy);
+        payload.Int64(role.Version);
+        payload.WriteRecord(output, MaxRecordLength, "role", "fewer or shorter permissions and resources");
+    }
+
+    public static void WriteRoleDelete(Stream output, string roleId)
+    {
+        var payload = new PayloadWriter();
+        payload.Byte((byte)RecordType.RoleDelete);
+        payload.String(roleId);
+        payload.WriteRecord(output, MaxRecordLength, "role", "a shorter role id");
+    }
+
     private static uint Checksum(ReadOnlySpan<byte> lengthBytes, ReadOnlySpan<byte> payload) => Crc32C.Compute(lengthBytes, payload);
 
     private static bool TryDecode(ReadOnlySpan<byte> payload, out LogRecord record, SharedTokenFieldsPool? shared)
     {
         record = default;
         var reader = new PayloadReader(payload);
-        if (!reader.Byte(out byte type) || !reader.String(out string? clientId) || clientId is null
+        if (!reader.Byte(out byte type))
+        {
+            return false;
+        }
+
+        if ((RecordType)type is RecordType.RolePut or RecordType.RoleDelete)
+        {
+            return TryDecodeRole((RecordType)type, ref reader, out record);
+        }
+
+        // Token records are at most MaxPayloadLength bytes: they are read as release 1 of the format read them.
+        if (payload.Length > MaxPayloadLength || !reader.String(out string? clientId) || clientId is null
             || !CredentialGenerator.IsClientId(clientId))
         {
             return false;
@@ -220,6 +284,56 @@ internal static class LogFormat
         }
     }
 
+    private static bool TryDecodeRole(RecordType type, ref PayloadReader reader, out LogRecord record)
+    {
+        record = default;
+        if (!reader.String(out string? id) || !Identifiers.IsValid(id))
+        {
+            return false;
+        }
+
+        if (type == RecordType.RoleDelete)
+        {
+            record = new LogRecord(RecordType.RoleDelete, string.Empty, null, default, RoleId: id);
+            return reader.AtEnd;
+        }
+
+        if (!reader.String(out string? org) || org is null
+            || !reader.String(out string? name) || name is null
+            || !reader.String(out string? description) || description is null
+            || !reader.List(StoredRole.MaxPermissions, out string[]? permissions)
+            || !reader.List(StoredRole.MaxResources, out string[]? resources)
+            || !reader.Int64(out long createdTicks) || !reader.Int16(out short createdOffset)
+            || !reader.Int64(out long updatedTicks) || !reader.Int16(out short updatedOffset)
+            || !reader.String(out string? updatedBy) || updatedBy is null
+            || !reader.Int64(out long version) || !reader.AtEnd)
+        {
+            return false;
+        }
+
+        try
+        {
+            // The constructor checks the shape (ids, lengths, counts, no control characters, version at least 1).
+            var role = new StoredRole(
+                id!,
+                org,
+                name,
+                permissions,
+                resources,
+                description,
+                new DateTimeOffset(createdTicks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(createdOffset)),
+                new DateTimeOffset(updatedTicks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(updatedOffset)),
+                updatedBy,
+                version);
+            record = new LogRecord(RecordType.RolePut, string.Empty, null, default, role, role.Id);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
 
     private sealed class PayloadWriter
     {
@@ -264,14 +378,28 @@ internal static class LogFormat
             _payload.Write(bytes);
         }
 
-        public void WriteRecord(Stream output)
+        public void List(IReadOnlyList<string> values)
+        {
+            Span<byte> count = stackalloc byte[2];
+            BinaryPrimitives.WriteUInt16LittleEndian(count, checked((ushort)values.Count));
+            _payload.Write(count);
+            foreach (string value in values)
+            {
+                String(value);
+            }
+        }
+
+        public void WriteRecord(Stream output) =>
+            WriteRecord(output, MaxPayloadLength, "token", "shorten the description or creator");
+
+        public void WriteRecord(Stream output, int maxLength, string parameter, string remedy)
         {
             ReadOnlySpan<byte> payload = _payload.GetBuffer().AsSpan(0, (int)_payload.Length);
-            if (payload.Length > MaxPayloadLength)
+            if (payload.Length > maxLength)
             {
                 throw new ArgumentException(
-                    $"The record is {payload.Length} bytes; the file store holds records of at most {MaxPayloadLength} bytes (shorten the description or creator).",
-                    "token");
+                    $"The record is {payload.Length} bytes; the file store holds {parameter} records of at most {maxLength} bytes ({remedy}).",
+                    parameter);
             }
 
             Span<byte> prefix = stackalloc byte[RecordPrefixLength];
@@ -339,6 +467,37 @@ internal static class LogFormat
             return true;
         }
 
+        /// <summary>Reads a u16 count (at most <paramref name="maximum"/>), then that many non-null strings.</summary>
+        public bool List(int maximum, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string[]? values)
+        {
+            values = null;
+            if (_data.Length < 2)
+            {
+                return false;
+            }
+
+            int count = BinaryPrimitives.ReadUInt16LittleEndian(_data);
+            _data = _data[2..];
+            if (count > maximum)
+            {
+                return false;
+            }
+
+            string[] list = new string[count];
+            for (int i = 0; i < count; i++)
+            {
+                if (!String(out string? value) || value is null)
+                {
+                    return false;
+                }
+
+                list[i] = value;
+            }
+
+            values = list;
+            return true;
+        }
+
         public bool String(out string? value)
         {
             value = null;
@@ -380,7 +539,13 @@ internal enum RecordType : byte
     Add = 1,
     Delete = 2,
     SetExpiry = 3,
+
+    /// <summary>A role, created or replaced by a new version (format version 2).</summary>
+    RolePut = 4,
+
+    /// <summary>A role deleted: its id is never used again (format version 2).</summary>
+    RoleDelete = 5,
 }
 
-/// <summary>One decoded log record.</summary>
-internal readonly record struct LogRecord(RecordType Type, string ClientId, StoredToken? Token, DateTimeOffset ExpiresAt);
+/// <summary>One decoded log record: a token record keyed by <see cref="ClientId"/>, or a role record keyed by <see cref="RoleId"/>.</summary>
+internal readonly record struct LogRecord(RecordType Type, string ClientId, StoredToken? Token, DateTimeOffset ExpiresAt, StoredRole? Role = null, string? RoleId = null);

@@ -39,7 +39,8 @@ internal sealed class LogReader
     public FileStoreState Load(TailHandling tail)
     {
         using FileStream log = _files.OpenLog(FileAccess.Read);
-        return Load(log, ReadHeader(log), tail);
+        ulong generation = ReadHeader(log, out ushort version);
+        return Load(log, generation, version, tail);
     }
 
     /// <summary>
@@ -50,10 +51,10 @@ internal sealed class LogReader
     public FileStoreState CatchUp(FileStoreState state, TailHandling tail)
     {
         using FileStream log = _files.OpenLog(FileAccess.Read);
-        ulong generation = ReadHeader(log);
+        ulong generation = ReadHeader(log, out ushort version);
         if (generation != state.Generation || log.Length < state.Offset)
         {
-            return Load(log, generation, tail);
+            return Load(log, generation, version, tail);
         }
 
         if (log.Length > state.Offset)
@@ -64,9 +65,9 @@ internal sealed class LogReader
         return state;
     }
 
-    private FileStoreState Load(FileStream log, ulong generation, TailHandling tail)
+    private FileStoreState Load(FileStream log, ulong generation, ushort version, TailHandling tail)
     {
-        var state = new FileStoreState { Generation = generation, Offset = LogFormat.HeaderLength };
+        var state = new FileStoreState { Generation = generation, FormatVersion = version, Offset = LogFormat.HeaderLength };
         ReadRecords(state, log, tail);
         return state;
     }
@@ -182,12 +183,12 @@ internal sealed class LogReader
     }
 
     /// <summary>Reads and checks the header; returns the log's generation.</summary>
-    public ulong ReadHeader(FileStream log)
+    public ulong ReadHeader(FileStream log, out ushort version)
     {
         Span<byte> header = stackalloc byte[LogFormat.HeaderLength];
         log.Position = 0;
         int read = log.ReadAtLeast(header, LogFormat.HeaderLength, throwOnEndOfStream: false);
-        if (!LogFormat.TryReadHeader(header[..read], out ulong generation, out string? error))
+        if (!LogFormat.TryReadHeader(header[..read], out ulong generation, out version, out string? error))
         {
             throw new TokenStoreCorruptedException(_files.LogPath, 0, error!);
         }

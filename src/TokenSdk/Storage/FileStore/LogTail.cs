@@ -73,7 +73,7 @@ internal static class LogTail
         }
 
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(tail);
-        if (length is 0 or > LogFormat.MaxPayloadLength)
+        if (length is 0 or > LogFormat.MaxRecordLength)
         {
             detail = $"the record's length field reads {length}, which no record has";
             return LogTailKind.Damaged;
