@@ -109,7 +109,19 @@ internal sealed class BatchDecisions(FileStoreState state)
                     return updateRefused;
                 }
 
-                return Put(write.Role!, write.Encoded!);
+                // The id keeps the spelling it was created with, whatever case the update gave it.
+                _roles.TryGet(write.Role!.Id, out StoredRole? current);
+                StoredRole stored = write.Role.WithId(current!.Id);
+                if (!ReferenceEquals(stored, write.Role))
+                {
+                    LogFormat.WriteRolePut(Records, stored);
+                    Applied.Add(new LogRecord(RecordType.RolePut, string.Empty, null, default, stored, stored.Id));
+                    _roles = _roles.With(stored);
+                    WritesRoles = true;
+                    return RoleStoreResult.Success(stored);
+                }
+
+                return Put(write.Role, write.Encoded!);
 
             default:
                 RoleStoreResult result = RoleWriteRules.CheckDelete(_roles, write.OrganizationId, write.RoleId, write.ExpectedVersion, CountHolders, out StoredRole? deleted);
