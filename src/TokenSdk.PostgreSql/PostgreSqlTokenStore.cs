@@ -228,7 +228,11 @@ public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenUsag
         ArgumentNullException.ThrowIfNull(roleId);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
-        return _roleWriter.DeleteAsync(organizationId, roleId, expectedVersion, cancellationToken);
+
+        // PostgreSQL text cannot hold NUL: no stored role or organization id holds one.
+        return organizationId.Contains('\0', StringComparison.Ordinal) || roleId.Contains('\0', StringComparison.Ordinal)
+            ? Task.FromResult(RoleStoreResult.NotFound)
+            : _roleWriter.DeleteAsync(organizationId, roleId, expectedVersion, cancellationToken);
     }
 
     /// <inheritdoc/>

@@ -169,6 +169,7 @@ public sealed class PostgreSqlRoleStoreTests(PostgreSqlDatabase database) : ICla
 
         // Act
         RoleStoreResult otherOrganization = await store.DeleteRoleAsync("globex", "auditor", cancellationToken: Ct);
+        RoleStoreResult withNul = await store.DeleteRoleAsync("acme", "auditor\0", cancellationToken: Ct);
         RoleStoreResult wrongVersion = await store.DeleteRoleAsync("acme", "auditor", expectedVersion: 2, Ct);
         RoleStoreResult inUse = await store.DeleteRoleAsync("acme", "Auditor", expectedVersion: 1, Ct);
         Assert.True(await store.DeleteAsync(expired.ClientId, Ct));
@@ -180,6 +181,7 @@ public sealed class PostgreSqlRoleStoreTests(PostgreSqlDatabase database) : ICla
 
         // Assert
         Assert.Equal(RoleStoreStatus.NotFound, otherOrganization.Status);
+        Assert.Equal(RoleStoreStatus.NotFound, withNul.Status);
         Assert.Equal(RoleStoreStatus.VersionMismatch, wrongVersion.Status);
         Assert.Equal(1, wrongVersion.Role?.Version);
         Assert.Equal((RoleStoreStatus.InUse, 2), (inUse.Status, inUse.TokenCount));
@@ -509,6 +511,82 @@ public sealed class PostgreSqlRoleStoreTests(PostgreSqlDatabase database) : ICla
         TestContext.Current.SendDiagnosticMessage($"{Rounds} rounds: the deletion won {deletions}, the add {adds}.");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TryAddAsync_WhileADeletionOfItsRoleHoldsTheRowUncommitted_WaitsThenFollowsItsOutcome(bool deletionCommits)
+    {
+        // Arrange: a deletion on another connection (as another node's) has marked the row and not ended yet.
+        string schema = Nodes.NewSchema();
+        PostgreSqlTokenStore store = await OpenAsync(schema);
+        Assert.True((await store.AddRoleAsync(Role("auditor"), Ct)).Succeeded);
+        await using NpgsqlConnection other = await OpenConnectionAsync();
+        await using NpgsqlTransaction deletion = await other.BeginTransactionAsync(Ct);
+        await using (var mark = new NpgsqlCommand($"UPDATE {schema}.roles SET deleted_at = now() WHERE id = 'auditor'", other, deletion))
+        {
+            Assert.Equal(1, await mark.ExecuteNonQueryAsync(Ct));
+        }
+
+        StoredToken token = TokenWith("Auditor");
+
+        // Act
+        Task<bool> add = store.TryAddAsync(token, Ct);
+        Task first = await Task.WhenAny(add, Task.Delay(TimeSpan.FromMilliseconds(500), Ct));
+        if (deletionCommits)
+        {
+            await deletion.CommitAsync(Ct);
+        }
+        else
+        {
+            await deletion.RollbackAsync(Ct);
+        }
+
+        // Assert: the add waited for the row, then read it as the deletion left it.
+        Assert.NotSame(add, first);
+        if (deletionCommits)
+        {
+            Assert.Equal("Auditor", (await Assert.ThrowsAsync<RoleDeletedException>(() => add)).RoleId);
+            Assert.Equal(0L, await Sql.QueryAsync<long>(database.ConnectionString, $"SELECT count(*) FROM {schema}.tokens"));
+        }
+        else
+        {
+            Assert.True(await add);
+            Assert.True(store.Has(token.ClientId));
+        }
+    }
+
+    [Fact]
+    public async Task DeleteRoleAsync_WhileAnAddOfATokenHoldingItIsUncommitted_WaitsThenCountsTheToken()
+    {
+        // Arrange: an add on another connection (as another node's) has share-locked the role and inserted its token,
+        // and not committed yet.
+        string schema = Nodes.NewSchema();
+        PostgreSqlTokenStore store = await OpenAsync(schema);
+        Assert.True((await store.AddRoleAsync(Role("auditor"), Ct)).Succeeded);
+        StoredToken token = TokenWith("read-only-user,auditor");
+        await using NpgsqlConnection other = await OpenConnectionAsync();
+        await using NpgsqlTransaction add = await other.BeginTransactionAsync(Ct);
+        await using (var insert = new NpgsqlCommand($"""
+            SELECT 1 FROM {schema}.roles WHERE lower(id) = 'auditor' FOR SHARE;
+            INSERT INTO {schema}.tokens (client_id, organization_id, role_id, verifier, created_at, created_offset_minutes)
+            VALUES ('{token.ClientId}', 'acme', '{token.RoleId}', '{token.Verifier.Encode()}', now(), 0);
+            """, other, add))
+        {
+            await insert.ExecuteNonQueryAsync(Ct);
+        }
+
+        // Act
+        Task<RoleStoreResult> delete = store.DeleteRoleAsync("acme", "auditor", cancellationToken: Ct);
+        Task first = await Task.WhenAny(delete, Task.Delay(TimeSpan.FromMilliseconds(500), Ct));
+        await add.CommitAsync(Ct);
+        RoleStoreResult result = await delete;
+
+        // Assert: the deletion waited for the add, then counted its token, committed after the deletion began.
+        Assert.NotSame(delete, first);
+        Assert.Equal((RoleStoreStatus.InUse, 1), (result.Status, result.TokenCount));
+        Assert.True(store.Roles.TryGet("auditor", out _));
+    }
+
     // ---- Grants ----
 
     [Fact]
@@ -595,6 +673,13 @@ public sealed class PostgreSqlRoleStoreTests(PostgreSqlDatabase database) : ICla
         PostgreSqlTokenStore node = await Nodes.OpenAsync(database.ConnectionString, schema, createSchema, configure);
         _nodes.Add(node);
         return node;
+    }
+
+    private async Task<NpgsqlConnection> OpenConnectionAsync()
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(Ct);
+        return connection;
     }
 
     /// <summary>Starts every racer at once (an async gate, no blocked threads) and returns their results.</summary>
