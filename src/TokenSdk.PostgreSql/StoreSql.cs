@@ -192,7 +192,8 @@ internal sealed class StoreSql
                 AND (@expected_version::bigint IS NULL OR r.version = @expected_version::bigint)
             RETURNING {RoleColumns}
             """;
-        // A statement of its own, so a snapshot of its own: it sees every token committed before the row lock was taken.
+        // A statement of its own, so a snapshot of its own, taken once the row lock is held: it sees the token of every add
+        // that share-locked the role before the deletion did (such an add committed before the lock was granted).
         CountRoleHolders = $"""
             SELECT count(*)::int FROM {s}.tokens
             WHERE deleted_at IS NULL AND lower(@id) = ANY(string_to_array(lower(role_id), ','))
