@@ -66,8 +66,20 @@ internal sealed class ChangeFeed : IAsyncDisposable
             }
         }
 
+        // Every role row, tombstones too: the replica remembers deleted ids, so a late write never brings one back.
+        List<RoleRow> roles = [];
+        await using (NpgsqlCommand load = _store.Command(sql.LoadRoles, connection, transaction))
+        await using (NpgsqlDataReader reader = await load.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                roles.Add(ReadRole(reader, 0));
+            }
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         _store.Replica = replica;
+        _store.LoadRoles(roles);
         Interlocked.Exchange(ref _lastSequence, sequence);
         Interlocked.Exchange(ref _currentSince, started);
         Log.ReplicaLoaded(_store.Logger, _store.Description, replica.Count, sequence, _store.Time.GetElapsedTime(started));
@@ -140,23 +152,32 @@ internal sealed class ChangeFeed : IAsyncDisposable
             }
 
             long sequence = reader.GetInt64(1);
-            short kind = reader.GetInt16(2);
-            StoredToken token = TokenRows.Read(reader, 3, out bool deleted);
-            InMemoryTokenStore replica = _store.Replica;
+            var kind = (ChangeKind)reader.GetInt16(2);
+            if (kind is ChangeKind.Add or ChangeKind.Delete or ChangeKind.Expiry)
+            {
+                StoredToken token = TokenRows.Read(reader, 3, out bool deleted);
+                InMemoryTokenStore replica = _store.Replica;
 
-            // The row is the token as it is now: an add whose token was deleted since is applied as the deletion, so a
-            // node catching up never shows a deleted token, even for a moment.
-            if (deleted || kind == 2)
-            {
-                await replica.DeleteAsync(token.ClientId, CancellationToken.None).ConfigureAwait(false);
+                // The row is the token as it is now: an add whose token was deleted since is applied as the deletion, so a
+                // node catching up never shows a deleted token, even for a moment.
+                if (deleted || kind == ChangeKind.Delete)
+                {
+                    await replica.DeleteAsync(token.ClientId, CancellationToken.None).ConfigureAwait(false);
+                }
+                else if (kind == ChangeKind.Add)
+                {
+                    await replica.TryAddAsync(token, CancellationToken.None).ConfigureAwait(false);
+                }
+                else if (token.ExpiresAt is { } expiresAt)
+                {
+                    await replica.SetExpiryAsync(token.ClientId, expiresAt, CancellationToken.None).ConfigureAwait(false);
+                }
             }
-            else if (kind == 1)
+            else if (kind is ChangeKind.RolePut or ChangeKind.RoleDelete)
             {
-                await replica.TryAddAsync(token, CancellationToken.None).ConfigureAwait(false);
-            }
-            else if (token.ExpiresAt is { } expiresAt)
-            {
-                await replica.SetExpiryAsync(token.ClientId, expiresAt, CancellationToken.None).ConfigureAwait(false);
+                // The row is the role as it is now, likewise: a version is applied only over an older one, a deletion for good.
+                RoleRow role = ReadRole(reader, 3 + StoreSql.TokenColumnCount);
+                _store.ApplyRole(kind == ChangeKind.RoleDelete ? role with { Deleted = true } : role);
             }
 
             Interlocked.Exchange(ref _lastSequence, sequence);
@@ -164,6 +185,18 @@ internal sealed class ChangeFeed : IAsyncDisposable
         }
 
         return count;
+    }
+
+    /// <summary>Reads a role row, logging one that is not a valid role (it resolves to no role).</summary>
+    private RoleRow ReadRole(NpgsqlDataReader reader, int first)
+    {
+        (string id, long version, bool deleted, StoredRole? role, string? problem) = RoleRows.Read(reader, first);
+        if (problem is not null && !deleted)
+        {
+            Log.RoleUnreadable(_store.Logger, _store.Description, id, version, problem);
+        }
+
+        return new RoleRow(id, version, deleted, role);
     }
 
     /// <summary>The background loop: listen, catch up on each notification and each refresh interval, reconnect on failure.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data;
 using Npgsql;
 using NpgsqlTypes;
 using TokenSdk.Storage;
@@ -91,17 +92,59 @@ internal sealed class GroupCommitWriter
                 }
             }
 
+            if (write.RefusedRole is { } deletedRole)
+            {
+                write.Completion.TrySetException(new RoleDeletedException(deletedRole));
+                continue;
+            }
+
             write.Completion.TrySetResult(write.Kind == ChangeKind.Expiry ? write.Live : changed[i]);
         }
     }
 
-    /// <summary>One transaction: the writers' lock, then each write's statement, in order, in one round trip.</summary>
+    /// <summary>
+    /// One transaction: the role check of the adds, the writers' lock, then each write's statement, in order, in one round
+    /// trip.
+    /// </summary>
+    /// <remarks>
+    /// <para>The role check (<see cref="StoreSql.LockRoles"/>) share-locks the stored roles the batch's tokens hold,
+    /// before the writers' lock: a role deletion takes its row lock before the writers' lock too, and nothing waits for
+    /// a row lock while holding the writers' lock, so the two never deadlock. Each add then inserts nothing when one of
+    /// its token's roles is deleted, and its caller gets a <see cref="RoleDeletedException"/>; the rest of the batch goes
+    /// on.</para>
+    /// <para>The check runs for every batch that adds, even when this node's replica knows none of the batch's role ids
+    /// as a stored role: the replica may not hold yet a role created on another node moments ago, and a caller of
+    /// <see cref="ITokenStore.TryAddAsync"/> need not have read the role through this node (another node, or the
+    /// database, told it), so a filter on the replica would let a token holding a role deleted meanwhile through. It is
+    /// one statement per batch, in the same round trip, an index probe per distinct role id: a role that is not stored
+    /// (a default or configured one) matches no row and locks nothing.</para>
+    /// </remarks>
     private async Task<bool[]> CommitAsync(List<PendingWrite> batch, CancellationToken cancellationToken)
     {
         StoreSql sql = _store.Statements;
         await using NpgsqlConnection connection = await _store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // Read committed, whatever the database's default: each statement reads what committed before it started.
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
         await using var commands = new NpgsqlBatch(connection, transaction) { Timeout = (int)_store.Options.CommandTimeout.TotalSeconds };
+        var roleKeys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (PendingWrite write in batch)
+        {
+            if (write.Kind == ChangeKind.Add)
+            {
+                write.RoleKeys = [.. write.Token!.RoleIds.Select(RoleRows.IdKey)];
+                roleKeys.UnionWith(write.RoleKeys.OfType<string>());
+            }
+        }
+
+        bool lockRoles = roleKeys.Count > 0;
+        if (lockRoles)
+        {
+            var check = new NpgsqlBatchCommand(sql.LockRoles);
+            check.Parameters.AddWithValue("role_keys", NpgsqlDbType.Array | NpgsqlDbType.Text, roleKeys.ToArray());
+            commands.BatchCommands.Add(check);
+        }
+
         commands.BatchCommands.Add(new NpgsqlBatchCommand(sql.WriteLock));
         foreach (PendingWrite write in batch)
         {
@@ -114,6 +157,7 @@ internal sealed class GroupCommitWriter
             if (write.Kind == ChangeKind.Add)
             {
                 TokenRows.AddParameters(command.Parameters, write.Token!);
+                command.Parameters.AddWithValue("role_keys", NpgsqlDbType.Array | NpgsqlDbType.Text, write.RoleKeys!);
             }
             else
             {
@@ -132,18 +176,30 @@ internal sealed class GroupCommitWriter
         bool[] changed = new bool[batch.Count];
         await using (NpgsqlDataReader reader = await commands.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (lockRoles)
+            {
+                // Past the role check's rows, to the writers' lock.
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             for (int i = 0; i < batch.Count; i++)
             {
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
                 bool row = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                if (batch[i].Kind == ChangeKind.Expiry)
+                PendingWrite write = batch[i];
+                switch (write.Kind)
                 {
-                    batch[i].Live = reader.GetInt32(0) > 0;
-                    changed[i] = !reader.IsDBNull(1);
-                }
-                else
-                {
-                    changed[i] = row;
+                    case ChangeKind.Expiry:
+                        write.Live = reader.GetInt32(0) > 0;
+                        changed[i] = !reader.IsDBNull(1);
+                        break;
+                    case ChangeKind.Add:
+                        changed[i] = !reader.IsDBNull(0);
+                        write.RefusedRole = reader.IsDBNull(2) ? null : write.Token!.RoleIds[(int)reader.GetInt64(2) - 1];
+                        break;
+                    default:
+                        changed[i] = row;
+                        break;
                 }
             }
         }
@@ -159,6 +215,12 @@ internal enum ChangeKind : short
     Add = 1,
     Delete = 2,
     Expiry = 3,
+
+    /// <summary>A role was added or updated (schema version 4).</summary>
+    RolePut = 4,
+
+    /// <summary>A role was deleted (schema version 4).</summary>
+    RoleDelete = 5,
 }
 
 /// <summary>One write waiting for the next commit.</summary>
@@ -177,6 +239,12 @@ internal sealed class PendingWrite(ChangeKind kind, string clientId, StoredToken
 
     /// <summary>Gets or sets, for an expiry change, whether the token was live.</summary>
     public bool Live { get; set; }
+
+    /// <summary>Gets or sets, for an add, the token's role ids as the database compares them (<see cref="RoleRows.IdKey"/>).</summary>
+    public string?[]? RoleKeys { get; set; }
+
+    /// <summary>Gets or sets, for an add refused, the token's role id that names a deleted role.</summary>
+    public string? RefusedRole { get; set; }
 
     public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -13,19 +13,21 @@ namespace TokenSdk.PostgreSql;
 /// <para>Tables: <c>tokens</c> (client id, organization, role, the one-way verifier's text form, creation time and
 /// actor, description, expiry, and <c>deleted_at</c>: a deleted row stays as a tombstone, so a deleted client id never
 /// comes back) and <c>changes</c> (the change feed: one row per add, delete or expiry change, with an increasing
-/// sequence number, written in the same transaction), <c>feed_state</c> (the last change pruned; version 2) and
+/// sequence number, written in the same transaction), <c>feed_state</c> (the last change pruned; version 2),
 /// <c>token_usage</c> (when each live token was last used; version 3: written in batches, apart from the token rows
-/// and without change-feed rows, and deleted with the token). No column holds a secret, a token or T, in any
-/// encoding.</para>
+/// and without change-feed rows, and deleted with the token) and <c>roles</c> (the run-time roles; version 4: a deleted
+/// role stays as a tombstone, so its id is never used again; a role change is a change-feed row too). No column holds a
+/// secret, a token or T, in any encoding.</para>
 /// <para>The role the service runs as needs only: <c>USAGE</c> on the schema; <c>SELECT, INSERT, UPDATE</c> on
-/// <c>tokens</c>; <c>SELECT, INSERT</c> on <c>changes</c> (and <c>USAGE</c> on its identity sequence);
+/// <c>tokens</c> and on <c>roles</c> (<c>UPDATE</c> on <c>roles</c> also for the share lock a token add takes on the
+/// roles its token holds); <c>SELECT, INSERT</c> on <c>changes</c> (and <c>USAGE</c> on its identity sequence);
 /// <c>SELECT, INSERT, UPDATE, DELETE</c> on <c>token_usage</c>; <c>SELECT</c> on <c>schema_version</c> and
 /// <c>feed_state</c>. It deletes from no other table and needs no DDL; the role that migrates does.</para>
 /// </remarks>
 public static class PostgreSqlSchema
 {
     /// <summary>The schema version this TokenSdk writes and reads.</summary>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     /// <summary>
     /// Brings the schema to <see cref="CurrentVersion"/>: creates it when missing, applies the migrations it lacks, each

@@ -28,13 +28,21 @@ namespace TokenSdk.PostgreSql;
 /// when the node fails closed; writes throw <see cref="TokenStoreException"/> and change nothing.</para>
 /// <para>Reads for management (<see cref="FindAsync"/>, <see cref="ListAsync"/>) are answered from the replica too.
 /// Times (creation, expiry) are kept to the microsecond, as PostgreSQL keeps them, on every node alike.</para>
+/// <para><b>Roles.</b> As an <see cref="IRoleStore"/>, the store keeps run-time roles in <c>roles</c> (schema version
+/// 4), beside the tokens: <see cref="Roles"/> is read from memory, and brought up to date by the same change feed as
+/// token deletions, in the same sequence; writes are checked against the database (compare-and-set on the version, ids
+/// unique for ever, names unique per organization). A role's deletion and an add of a token holding it exclude each other
+/// on every node through the role's row lock: see <see cref="DeleteRoleAsync"/>.</para>
 /// <para><b>Last used.</b> As an <see cref="ITokenUsageStore"/>, the store keeps last-used times in a table of their
 /// own (<c>token_usage</c>, schema version 3), shared by every node: a batch is one statement, keeps the later time per
 /// token, skips deleted and unknown client ids, locks no token row, and writes nothing to the change feed (a usage
 /// write is not a token change and wakes no other node). They are read from the database, not the replica.</para>
 /// </remarks>
-public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenUsageStore, ITokenStoreHealth, IAsyncDisposable, IDisposable
+public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenUsageStore, IRoleStore, ITokenStoreHealth, IAsyncDisposable, IDisposable
 {
+    // Deleted, in the highest versions applied: a deletion is for good.
+    private const long DeletedVersion = long.MaxValue;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly PostgreSqlTokenStoreOptions _options;
@@ -44,6 +52,13 @@ public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenUsag
     private readonly ILogger _logger;
     private readonly ChangeFeed _feed;
     private readonly GroupCommitWriter _writer;
+    private readonly RoleWriter _roleWriter;
+
+    // The replica's roles: the snapshot verification reads, and the highest version of every role id applied (deleted
+    // ones too), so that a version is applied only over an older one, whichever of the feed and the writer brings it first.
+    private readonly Lock _roleLock = new();
+    private Dictionary<string, long> _roleVersions = new(StringComparer.OrdinalIgnoreCase);
+    private volatile StoredRoleSnapshot _roles = StoredRoleSnapshot.Empty;
     private volatile InMemoryTokenStore _replica;
     private int _disposed;
 
@@ -60,6 +75,7 @@ public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenUsag
         _replica = new InMemoryTokenStore();
         _feed = new ChangeFeed(this);
         _writer = new GroupCommitWriter(this);
+        _roleWriter = new RoleWriter(this);
     }
 
     /// <summary>Gets the number of live tokens in this node's replica.</summary>
@@ -152,6 +168,71 @@ public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenUsag
         return IsClientId(clientId)
             ? SubmitAsync(new PendingWrite(ChangeKind.Expiry, clientId, null, expiresAt, "change a token's expiry"), cancellationToken)
             : Task.FromResult(false);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// This node's replica of the roles: what the change feed brought (within the same bound as token deletions) and
+    /// what was written through this instance. A role row that is not a valid role (written by a newer release, say) is
+    /// left out: it resolves to no role.
+    /// </remarks>
+    public StoredRoleSnapshot Roles => _roles;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One transaction: the row is inserted unless its id (case-insensitive, deleted roles' included) or its name in the
+    /// organization (case-insensitive, among live roles) is taken, which unique indexes decide; then a change-feed row.
+    /// Times are kept to the microsecond: the role returned, and held in <see cref="Roles"/>, is the one stored.
+    /// </remarks>
+    public Task<RoleStoreResult> AddRoleAsync(StoredRole role, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        if (role.Version != 1)
+        {
+            throw new ArgumentException($"A new role's version is 1, not {role.Version}.", nameof(role));
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        return _roleWriter.AddAsync(role, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Compare-and-set in the database: one <c>UPDATE</c> of the live row of that id and organization whose version is one
+    /// less, so that of concurrent updates of one version, on any nodes, exactly one applies.
+    /// </remarks>
+    public Task<RoleStoreResult> UpdateRoleAsync(StoredRole role, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        return _roleWriter.UpdateAsync(role, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// <para>One transaction, at read committed: the role's row is marked deleted first, which takes its row lock; then a
+    /// statement of its own (so a snapshot of its own, taken after the lock) counts the tokens not deleted, expired ones
+    /// included, that hold the role; when there are any, the transaction rolls back and the result is
+    /// <see cref="RoleStoreStatus.InUse"/>.</para>
+    /// <para>An add of a token holding a stored role share-locks the role's row in its own transaction and inserts
+    /// nothing when the row is deleted (<see cref="TryAddAsync"/> throws <see cref="RoleDeletedException"/>). So, on any
+    /// nodes: an add that locked the row first commits before the deletion counts, and is counted; a deletion that locked
+    /// the row first makes the add wait, which then reads the row as the deletion left it: deleted when it committed, not
+    /// when it rolled back.</para>
+    /// </remarks>
+    public Task<RoleStoreResult> DeleteRoleAsync(string organizationId, string roleId, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        ArgumentNullException.ThrowIfNull(roleId);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // PostgreSQL text cannot hold NUL: no stored role or organization id holds one.
+        return organizationId.Contains('\0', StringComparison.Ordinal) || roleId.Contains('\0', StringComparison.Ordinal)
+            ? Task.FromResult(RoleStoreResult.NotFound)
+            : _roleWriter.DeleteAsync(organizationId, roleId, expectedVersion, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -306,6 +387,69 @@ public sealed class PostgreSqlTokenStore : ITokenStore, ITokenLookup, ITokenUsag
     {
         get => _replica;
         set => _replica = value;
+    }
+
+    /// <summary>
+    /// Applies a role row to the replica's roles: a version over an older one only, a deletion for good; the snapshot is
+    /// replaced only when it changes.
+    /// </summary>
+    internal void ApplyRole(RoleRow row)
+    {
+        lock (_roleLock)
+        {
+            long version = row.Deleted ? DeletedVersion : row.Version;
+            if (_roleVersions.TryGetValue(row.Id, out long applied) && applied >= version)
+            {
+                return;
+            }
+
+            _roleVersions[row.Id] = version;
+            if (!row.Deleted && row.Role is not null)
+            {
+                _roles = _roles.With(row.Role);
+            }
+            else if (_roles.TryGet(row.Id, out _))
+            {
+                _roles = _roles.Without(row.Id);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Replaces the replica's roles by every role row of a load; a role this node applied in a later version than the
+    /// load read (a write of its own, committed after the load's snapshot) keeps that version.
+    /// </summary>
+    internal void LoadRoles(IReadOnlyList<RoleRow> rows)
+    {
+        lock (_roleLock)
+        {
+            var versions = new Dictionary<string, long>(rows.Count, StringComparer.OrdinalIgnoreCase);
+            var live = new Dictionary<string, StoredRole>(StringComparer.OrdinalIgnoreCase);
+            foreach (RoleRow row in rows)
+            {
+                versions[row.Id] = row.Deleted ? DeletedVersion : row.Version;
+                if (!row.Deleted && row.Role is not null)
+                {
+                    live[row.Id] = row.Role;
+                }
+            }
+
+            foreach ((string id, long applied) in _roleVersions)
+            {
+                if (!versions.TryGetValue(id, out long loaded) || loaded < applied)
+                {
+                    versions[id] = applied;
+                    live.Remove(id);
+                    if (applied != DeletedVersion && _roles.TryGet(id, out StoredRole? newer))
+                    {
+                        live[id] = newer;
+                    }
+                }
+            }
+
+            _roleVersions = versions;
+            _roles = new StoredRoleSnapshot(live.Values);
+        }
     }
 
     internal NpgsqlCommand Command(string text, NpgsqlConnection connection, NpgsqlTransaction? transaction) =>

@@ -39,4 +39,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 4007, EventName = "SchemaMigrated", Level = LogLevel.Information,
         Message = "Migrated the TokenSdk schema of the PostgreSQL token store ({Database}) from version {Before} to {After}.")]
     public static partial void SchemaMigrated(ILogger logger, string database, int before, int after);
+
+    [LoggerMessage(EventId = 4009, EventName = "RoleUnreadable", Level = LogLevel.Warning,
+        Message = "The role '{RoleId}' (version {Version}) of the PostgreSQL token store ({Database}) is not a valid role: {Problem} It resolves to no role on this node: tokens holding it fail verification.")]
+    public static partial void RoleUnreadable(ILogger logger, string database, string roleId, long version, string problem);
 }

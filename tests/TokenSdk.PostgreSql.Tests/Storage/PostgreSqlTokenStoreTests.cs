@@ -437,6 +437,7 @@ public sealed class PostgreSqlTokenStoreTests(PostgreSqlDatabase database) : ICl
             GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role};
             GRANT SELECT ON {schema}.schema_version, {schema}.feed_state TO {role};
             GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.token_usage TO {role};
+            GRANT SELECT, INSERT, UPDATE ON {schema}.roles TO {role};
             """);
         string asApp = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = role }.ConnectionString;
         PostgreSqlTokenStore a = await Nodes.OpenAsync(asApp, schema, createSchema: false);
@@ -548,7 +549,7 @@ public sealed class PostgreSqlTokenStoreTests(PostgreSqlDatabase database) : ICl
     private async Task<string> DumpSchemaAsync(string schema)
     {
         var text = new StringBuilder();
-        foreach (string table in new[] { "tokens", "changes", "schema_version" })
+        foreach (string table in new[] { "tokens", "changes", "schema_version", "roles" })
         {
             await using NpgsqlConnection connection = new(database.ConnectionString);
             await connection.OpenAsync(Ct);
