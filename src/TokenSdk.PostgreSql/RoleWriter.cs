@@ -82,7 +82,13 @@ internal sealed class RoleWriter(PostgreSqlTokenStore store)
                     {
                         await using NpgsqlCommand update = store.Command(Sql.UpdateRole, connection, transaction);
                         RoleRows.AddParameters(update.Parameters, stored);
-                        updated = await update.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+                        object? storedId = await update.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                        updated = storedId is not null;
+                        if (storedId is string id && !string.Equals(id, stored.Id, StringComparison.Ordinal))
+                        {
+                            // The update named the id in another case: the role keeps the spelling it was created with.
+                            stored = new StoredRole(id, stored.OrganizationId, stored.Name, stored.Permissions, stored.Resources, stored.Description, stored.CreatedAt, stored.UpdatedAt, stored.UpdatedBy, stored.Version);
+                        }
                     }
                     catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == NameIndex)
                     {

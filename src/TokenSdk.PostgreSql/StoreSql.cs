@@ -176,10 +176,10 @@ internal sealed class StoreSql
             ON CONFLICT DO NOTHING
             RETURNING r.id
             """;
-        // Compare-and-set: the live role of that organization, one version behind. The id is written as given (as the
-        // in-memory store keeps the record given), which changes at most its case.
+        // Compare-and-set: the live role of that organization, one version behind. The id keeps the spelling it was created
+        // with (every store does), which RETURNING gives back.
         UpdateRole = $"""
-            UPDATE {s}.roles AS r SET id = @id, name = @name, name_key = @name_key, description = @description,
+            UPDATE {s}.roles AS r SET name = @name, name_key = @name_key, description = @description,
                 permissions = @permissions, resources = @resources, created_at = @created_at, created_offset_minutes = @created_offset_minutes,
                 updated_at = @updated_at, updated_offset_minutes = @updated_offset_minutes, updated_by = @updated_by, version = @version
             WHERE lower(r.id) = lower(@id) AND r.organization_id = @organization_id AND r.deleted_at IS NULL AND r.version = @version - 1

@@ -144,12 +144,13 @@ public sealed class PostgreSqlRoleStoreTests(PostgreSqlDatabase database) : ICla
         Assert.Equal("viewer", nameTaken.Role?.Id);
         Assert.True(ownName.Succeeded, "A role may change the case of its own name.");
         Assert.True(recased.Succeeded, recased.ToString());
-        Assert.True(store.Roles.TryGet("auditor", out StoredRole? held));
-        Assert.Equal(("Auditor", "AUDITOR", 4L), (held.Id, held.Name, held.Version));
-        Assert.Equal(4L, await Sql.QueryAsync<long>(database.ConnectionString, $"SELECT count(*) FROM {schema}.changes WHERE role_id = 'Auditor'"));
+        Assert.Equal("auditor", recased.Role?.Id);
+        Assert.True(store.Roles.TryGet("Auditor", out StoredRole? held));
+        Assert.Equal(("auditor", "AUDITOR", 4L), (held.Id, held.Name, held.Version));
+        Assert.Equal(4L, await Sql.QueryAsync<long>(database.ConnectionString, $"SELECT count(*) FROM {schema}.changes WHERE role_id = 'auditor'"));
         PostgreSqlTokenStore joined = await OpenAsync(schema, createSchema: false);
         Assert.True(joined.Roles.TryGet("AUDITOR", out StoredRole? loaded));
-        Assert.Equal(("Auditor", 4L), (loaded.Id, loaded.Version));
+        Assert.Equal(("auditor", 4L), (loaded.Id, loaded.Version));
     }
 
     [Fact]
