@@ -46,7 +46,6 @@ public sealed class ConfirmationTests
     public async Task DeleteRole_AtTerminal_AsksAsForTokens_AndDeletesOnYes()
     {
         Assert.SkipUnless(CliProcess.CanRunInTerminal, "Needs Linux and util-linux script for a pseudo-terminal.");
-        Assert.SkipUnless(TempStore.FileStoreKeepsRoles, TempStore.NoFileStoreRoles);
         using var store = new TempStore();
         ShownRole role = await RoleEditingTests.CreateRoleAsync(store, "--name", "Reporting", "-p", "db-cql");
 

@@ -68,7 +68,6 @@ public sealed class CrossProcessTests
     [Fact]
     public async Task RoleCreatedByOneProcess_IsGivenToATokenByAnother_AndAPermissionAddedByAThirdIsVerifiedByAFourth()
     {
-        Assert.SkipUnless(TempStore.FileStoreKeepsRoles, TempStore.NoFileStoreRoles);
         using var store = new TempStore(CliMode.Process);
 
         CliResult created = await store.RunAsync("roles", "create", "--name", "Reporting", "-p", "db-cql", "--output", "json");
@@ -91,7 +90,6 @@ public sealed class CrossProcessTests
     [Fact]
     public async Task RoleUpdatedThroughCli_LibraryInstanceOnSameStore_SeesTheNewPermissionWithinTheBound()
     {
-        Assert.SkipUnless(TempStore.FileStoreKeepsRoles, TempStore.NoFileStoreRoles);
         using var store = new TempStore();
         await RoleEditingTests.CreateRoleAsync(store, "--name", "Reporting", "-p", "db-cql");
         CreatedToken token = await store.CreateAsync("Reporting");

@@ -46,8 +46,7 @@ internal static class InProcessCli
         using var input = new StringReader(stdin ?? string.Empty);
         var environment = new CliEnvironment(
             stdout, stderr, input, name => variables.GetValueOrDefault(name), workingDirectory ?? Path.GetTempPath(), time: time,
-            readKey: stdinIsTerminal ? static () => new ConsoleKeyInfo('\r', ConsoleKey.Enter, shift: false, alt: false, control: false) : null,
-            storeKinds: MemoryStoreKind.WithToolKinds);
+            readKey: stdinIsTerminal ? static () => new ConsoleKeyInfo('\r', ConsoleKey.Enter, shift: false, alt: false, control: false) : null);
         int exitCode = await CliApplication.RunAsync(arguments, environment, TestContext.Current.CancellationToken);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }

@@ -14,45 +14,22 @@ internal enum CliMode
 internal sealed class TempStore : IDisposable
 {
     private readonly CliMode _mode;
-    private readonly string? _memoryName;
 
     /// <summary>Creates the folder; the store directory inside it does not exist yet.</summary>
     /// <param name="mode">How <see cref="RunAsync"/> and the other helpers run the tool.</param>
     public TempStore(CliMode mode = CliMode.InProcess)
-        : this(mode, inMemory: false)
-    {
-    }
-
-    private TempStore(CliMode mode, bool inMemory)
     {
         _mode = mode;
         Root = Path.Combine(Path.GetTempPath(), "tokensdk-cli-tests-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Root);
         Directory = Path.Combine(Root, "store");
-        if (inMemory)
-        {
-            _memoryName = Guid.NewGuid().ToString("N");
-        }
-
-        Store = _memoryName is null ? Directory : MemoryStoreKind.Instance.Name + ":" + _memoryName;
+        Store = Directory;
     }
 
-    /// <summary>
-    /// Gets whether the file store keeps custom roles (implements <see cref="Storage.IRoleStore"/>). Until it does, the
-    /// tests of custom roles run in process on a memory store, and those that need the file store are skipped.
-    /// </summary>
-    public static bool FileStoreKeepsRoles { get; } = typeof(Storage.IRoleStore).IsAssignableFrom(typeof(Storage.FileTokenStore));
+    /// <summary>Creates a store for tests of custom roles, run in process.</summary>
+    public static TempStore ForRoles() => new(CliMode.InProcess);
 
-    /// <summary>Gets the reason a test of custom roles on the file store is skipped.</summary>
-    public const string NoFileStoreRoles = "The file store keeps no custom roles in this build (FileTokenStore does not implement IRoleStore).";
-
-    /// <summary>
-    /// Creates a store for tests of custom roles run in process: the file store when it keeps roles, else a memory store
-    /// (<c>--store memory:NAME</c>).
-    /// </summary>
-    public static TempStore ForRoles() => new(CliMode.InProcess, inMemory: !FileStoreKeepsRoles);
-
-    /// <summary>Gets the value of <c>--store</c>: the store directory, or <c>memory:NAME</c>.</summary>
+    /// <summary>Gets the value of <c>--store</c>: the store directory.</summary>
     public string Store { get; }
 
     /// <summary>Gets the temporary folder.</summary>
@@ -108,11 +85,6 @@ internal sealed class TempStore : IDisposable
 
     public void Dispose()
     {
-        if (_memoryName is not null)
-        {
-            MemoryStoreKind.Remove(_memoryName);
-        }
-
         try
         {
             System.IO.Directory.Delete(Root, recursive: true);
