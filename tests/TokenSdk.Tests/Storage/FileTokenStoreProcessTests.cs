@@ -293,6 +293,43 @@ public sealed class FileTokenStoreProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task CustomRoleEditedInAnotherProcess_AppliesToVerificationHereWithinTheRefreshBound()
+    {
+        // Arrange: a role created by the worker; a token of it added here; this process's verifier as DI wires it.
+        string directory = _directory.Combine("store");
+        var options = new FileTokenStoreOptions { Directory = directory };
+        using var store = new FileTokenStore(options);
+        var catalog = new RoleCatalog(customRoles: null, roleStore: store);
+        var verifier = new TokenVerifier(store, catalog);
+        TimeSpan deadline = options.RefreshInterval + TimeSpan.FromSeconds(2);
+        Assert.Equal("ROLE Succeeded 1", await RunWorkerAsync("role-put", directory, "acme", "deployers", "Deployers", "1"));
+        await WaitForRolesAsync(store, roles => roles.TryGet("deployers", out _), deadline, "the created role");
+        Role role = catalog.FindRole("deployers", "acme")!;
+        IssuedToken issued = new TokenGenerator().Generate(new TokenGenerationRequest(role) { OrganizationId = "acme" });
+        Assert.True(await store.TryAddAsync(issued.Record, Ct));
+        TokenVerificationResult before = await verifier.VerifyAsync(issued.Details.Token, Ct);
+        Assert.True(before.HasPermission("db.write.v1") && !before.HasPermission("db.write.v2"), before.Status.ToString());
+
+        // Act: the worker replaces db.write.v1 with db.write.v2
+        Assert.Equal("ROLE Succeeded 2", await RunWorkerAsync("role-put", directory, "acme", "deployers", "Deployers", "2"));
+
+        // Assert: within the bound, this process's verification gains the one and loses the other, at the same moment.
+        var clock = Stopwatch.StartNew();
+        TokenVerificationResult after;
+        while (!(after = await verifier.VerifyAsync(issued.Details.Token, Ct)).HasPermission("db.write.v2"))
+        {
+            Assert.True(after.HasPermission("db.write.v1"), "The token lost the old permission before gaining the new one.");
+            Assert.True(clock.Elapsed < deadline, $"Verification here did not see the edit within {deadline}.");
+            await Task.Delay(10, Ct);
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"Verification saw the edit after {clock.ElapsedMilliseconds} ms.");
+        Assert.True(after.IsValid);
+        Assert.False(after.HasPermission("db.write.v1"));
+        Assert.Equal(2, Assert.Single(after.Roles).Version);
+    }
+
+    [Fact]
     public async Task RoleDeletion_AcrossProcesses_NeverLeavesATokenHoldingADeletedRole()
     {
         // Arrange
