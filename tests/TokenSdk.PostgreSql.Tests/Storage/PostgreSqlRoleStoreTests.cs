@@ -402,6 +402,44 @@ public sealed class PostgreSqlRoleStoreTests(PostgreSqlDatabase database) : ICla
     }
 
     [Fact]
+    public async Task CustomRoleEditedThroughTheRoleManagerOnNodeA_AppliesToVerificationOnNodeBWithinTheFeedBound()
+    {
+        // Arrange: node A manages (role and token managers over its catalog); node B verifies, as dependency injection wires it.
+        string schema = Nodes.NewSchema();
+        PostgreSqlTokenStore a = await OpenAsync(schema);
+        PostgreSqlTokenStore b = await OpenAsync(schema, createSchema: false);
+        var catalogA = new RoleCatalog(customRoles: null, roleStore: a);
+        var roles = new TokenSdk.Management.RoleManager(a, catalogA);
+        using var tokens = new TokenSdk.Management.TokenManager(a, catalogA);
+        var verifierB = new TokenSdk.Verification.TokenVerifier(b, new RoleCatalog(customRoles: null, roleStore: b));
+        var admin = new TokenSdk.Management.TokenCaller("alice", "acme", [DefaultRoles.OrganizationAdministrator]);
+        var definition = new TokenSdk.Management.RoleDefinition { Name = "Deployers" };
+        definition.Permissions.Add(Permissions.OrgDbView);
+        Role role = (await roles.CreateAsync(admin, definition, Ct)).GetValueOrThrow();
+        GeneratedToken token = (await TokenSdk.Management.TokenManagerExtensions.GenerateAsync(tokens, admin, role.Id, cancellationToken: Ct)).GetValueOrThrow();
+        Assert.True(await Nodes.EventuallyAsync(() => verifierB.VerifyAsync(token.Token).Result.IsValid, s_feedBound), "Node B never verified the token.");
+
+        // Act: node A's administrator gives the role a permission
+        definition.Permissions.Add(Permissions.OrgDbCreate);
+        Assert.True((await roles.UpdateAsync(admin, role.Id, definition, cancellationToken: Ct)).Succeeded);
+
+        // Assert: node B's verification has it within the bound
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.True(await Nodes.EventuallyAsync(() => verifierB.VerifyAsync(token.Token).Result.HasPermission(Permissions.OrgDbCreate), s_feedBound), "Node B never saw the permission added.");
+        TestContext.Current.TestOutputHelper?.WriteLine($"Node B saw the permission added after {clock.ElapsedMilliseconds} ms.");
+
+        // Act and assert: taken away again, node B's verification loses it within the bound
+        definition.Permissions.Remove(Permissions.OrgDbCreate);
+        Assert.True((await roles.UpdateAsync(admin, role.Id, definition, expectedVersion: 2, Ct)).Succeeded);
+        clock.Restart();
+        Assert.True(await Nodes.EventuallyAsync(() => !verifierB.VerifyAsync(token.Token).Result.HasPermission(Permissions.OrgDbCreate), s_feedBound), "Node B never saw the permission removed.");
+        TestContext.Current.TestOutputHelper?.WriteLine($"Node B saw the permission removed after {clock.ElapsedMilliseconds} ms.");
+        TokenSdk.Verification.TokenVerificationResult final = await verifierB.VerifyAsync(token.Token, Ct);
+        Assert.True(final.IsValid && final.HasPermission(Permissions.OrgDbView));
+        Assert.Equal(3, Assert.Single(final.Roles).Version);
+    }
+
+    [Fact]
     public async Task UpdateRoleAsync_OneVersionOnTwoNodesAtOnce_ExactlyOneAppliesAndTheOtherGetsIt()
     {
         string schema = Nodes.NewSchema();
