@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using TokenSdk.Diagnostics;
 using TokenSdk.Roles;
 using TokenSdk.Storage;
 
@@ -426,33 +425,11 @@ public sealed class RoleManager : IRoleManager
         where T : class =>
         ManagementResult<T>.Failed(ManagementStatus.PreconditionFailed, $"The role '{SafeEcho.Role(roleId)}' is at version {actual}, not {expected}: it changed meanwhile. Read it again and retry.");
 
-    private static Activity? StartActivity(string operation, TokenCaller caller)
-    {
-        Activity? activity = TokenSdkDiagnostics.ActivitySource.StartActivity("tokensdk.role." + operation);
-        if (activity is not null)
-        {
-            activity.SetTag("tokensdk.operation", operation + "-role");
-            activity.SetTag("tokensdk.organization", caller.OrganizationId);
-            activity.SetTag("tokensdk.actor", caller.Id);
-        }
-
-        return activity;
-    }
+    private static Activity? StartActivity(string operation, TokenCaller caller) =>
+        ManagementActivity.Start("tokensdk.role." + operation, operation + "-role", caller);
 
     private static T Finish<T>(Activity? activity, T result)
-        where T : ManagementResult
-    {
-        if (activity is not null)
-        {
-            activity.SetTag("tokensdk.status", result.Status.ToString());
-            if (!result.Succeeded)
-            {
-                activity.SetStatus(ActivityStatusCode.Error, result.Status.ToString());
-            }
-        }
-
-        return result;
-    }
+        where T : ManagementResult => ManagementActivity.Finish(activity, result);
 
     private sealed record ValidDefinition(string Name, string? Description, string[] Permissions, string[] Resources, ResourceScope[] Scopes);
 }

@@ -592,33 +592,11 @@ public sealed class TokenManager : ITokenManager, IDisposable
     private static ManagementResult NotFound(string clientId) =>
         ManagementResult.Failed(ManagementStatus.NotFound, $"No token with client id '{SafeEcho.ClientId(clientId)}' in this organization.");
 
-    private static Activity? StartActivity(string operation, TokenCaller caller)
-    {
-        Activity? activity = TokenSdkDiagnostics.ActivitySource.StartActivity("tokensdk.token." + operation);
-        if (activity is not null)
-        {
-            activity.SetTag("tokensdk.operation", operation);
-            activity.SetTag("tokensdk.organization", caller.OrganizationId);
-            activity.SetTag("tokensdk.actor", caller.Id);
-        }
-
-        return activity;
-    }
+    private static Activity? StartActivity(string operation, TokenCaller caller) =>
+        ManagementActivity.Start("tokensdk.token." + operation, operation, caller);
 
     private static T Finish<T>(Activity? activity, T result)
-        where T : ManagementResult
-    {
-        if (activity is not null)
-        {
-            activity.SetTag("tokensdk.status", result.Status.ToString());
-            if (!result.Succeeded)
-            {
-                activity.SetStatus(ActivityStatusCode.Error, result.Status.ToString());
-            }
-        }
-
-        return result;
-    }
+        where T : ManagementResult => ManagementActivity.Finish(activity, result);
 
     /// <summary>What a rotation replaces, with what, and when the old token stops working.</summary>
     private sealed record RotationPlan(StoredToken Old, Role[] Targets, TimeSpan Grace);
