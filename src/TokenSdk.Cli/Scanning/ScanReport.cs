@@ -40,8 +40,9 @@ internal sealed class ScanReport
     public List<string> Unreadable { get; } = [];
 
     /// <summary>
-    /// Gets or sets how many strings had the shape of a checksummed token but not a right checksum: not tokens (the
-    /// library rejects them before any lookup), so not findings.
+    /// Gets or sets how many strings had the shape of a checksummed token (of any prefix) but not a right checksum: a
+    /// typo, another prefix glued on, a made-up example. Not tokens (the library rejects them before any lookup), so
+    /// not findings.
     /// </summary>
     public int WrongChecksum { get; set; }
 }

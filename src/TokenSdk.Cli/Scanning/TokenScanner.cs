@@ -11,6 +11,8 @@ namespace TokenSdk.Cli.Scanning;
 /// checksum and are reported as unverifiable. Never keeps or returns a token: only its masked form.
 /// </summary>
 /// <remarks>
+/// Candidates have the shapes and boundaries of the rules in docs/secret-scanning (for any prefix); a checksummed
+/// candidate whose checksum does not match (a typo, a wrong prefix, a made-up string) is counted, not reported.
 /// Directories are walked recursively in ordinal name order; <c>.git</c> directories, symbolic links found in the
 /// walk (files or directories), files over <see cref="MaxFileSize"/> and binary files (a NUL byte in the first
 /// 8000 bytes, git's test) are skipped and counted. Paths given explicitly are used as given, links included.
@@ -107,23 +109,14 @@ internal sealed partial class TokenScanner
             ? (group.Index, group.Length, TokenFormatKind.Astra, clientId.ToString())
             : null;
 
-    // The candidate's prefix may have taken letters that belong to the text before the token ("abtsdk_..."): the
-    // checksum covers the prefix, so each shorter tail that is a valid prefix is tried until one validates.
+    // The checksum covers the prefix: whatever the prefix, the library's parser for it decides.
     private (int, int, TokenFormatKind, string)? TryChecksummed(Group group, Span<byte> tokenHash)
     {
         ReadOnlySpan<char> candidate = group.ValueSpan;
-        int prefixLength = candidate.IndexOf('_');
-        for (int skip = 0; prefixLength - skip >= 2; skip++)
-        {
-            string prefix = candidate.Slice(skip, prefixLength - skip).ToString();
-            ChecksummedTokenFormat? format = FormatFor(prefix);
-            if (format is not null && format.TryParse(candidate[skip..], out ReadOnlySpan<char> clientId, tokenHash))
-            {
-                return (group.Index + skip, group.Length - skip, TokenFormatKind.Checksummed, clientId.ToString());
-            }
-        }
-
-        return null;
+        ChecksummedTokenFormat? format = FormatFor(candidate[..candidate.IndexOf('_')].ToString());
+        return format is not null && format.TryParse(candidate, out ReadOnlySpan<char> clientId, tokenHash)
+            ? (group.Index, group.Length, TokenFormatKind.Checksummed, clientId.ToString())
+            : null;
     }
 
     private ChecksummedTokenFormat? FormatFor(string prefix)
@@ -239,13 +232,15 @@ internal sealed partial class TokenScanner
         return starts;
     }
 
-    // Astra: the literal prefix, not preceded by a letter or digit. Checksummed: any prefix shape (the checksum,
-    // which covers the prefix, decides), so no look-behind. Both: not followed by a letter, digit or '_', so a token
-    // with extra characters (a wrong length) is no candidate.
+    // The boundaries of docs/secret-scanning: not preceded by a letter or digit, not followed by a letter, digit or
+    // '_' (so a token with extra characters, a wrong length, is no candidate). Checksummed: any prefix shape; the
+    // checksum, which covers the prefix, decides.
     [GeneratedRegex(
         """
-        (?<astra>(?<![A-Za-z0-9])AstraCS:[A-Za-z]{24}:[a-f0-9]{64})(?![A-Za-z0-9_])
-        | (?<checksummed>[a-z][a-z0-9]{1,15}_[A-Za-z]{24}_[0-9a-f]{72})(?![A-Za-z0-9_])
+        (?<![A-Za-z0-9])
+        (?: (?<astra>AstraCS:[A-Za-z]{24}:[a-f0-9]{64})
+          | (?<checksummed>[a-z][a-z0-9]{1,15}_[A-Za-z]{24}_[0-9a-f]{72}) )
+        (?![A-Za-z0-9_])
         """,
         RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex Candidate();
