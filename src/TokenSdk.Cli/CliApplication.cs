@@ -23,7 +23,7 @@ internal static class CliApplication
         "tokensdk: manage TokenSdk application tokens from the shell. Acts as an organization administrator of the " +
         "store it is given: whoever can write the store (its directory, or its PostgreSQL database) already has that power. Exit codes: 0 success, " +
         "1 not found / invalid / refused, 2 usage error, 3 store error, 4 refused by policy, 5 unexpected error, " +
-        "6 role changed meanwhile (--if-version), 7 role held by tokens.")
+        "6 role changed meanwhile (--if-version), 7 role held by tokens, 8 tokens found (scan).")
     {
         new HelpOption(),
         new VersionOption(),
@@ -43,6 +43,7 @@ internal static class CliApplication
         RolesCommands.Create(environment),
         TokensCommands.Create(environment),
         DbCommands.Create(environment),
+        ScanCommand.Create(environment),
     };
 
     /// <summary>Parses and runs a command line on the process's console (<c>Program.Main</c>).</summary>

@@ -48,6 +48,12 @@ internal static class ExitCodes
     /// </summary>
     public const int RoleInUse = 7;
 
+    /// <summary>
+    /// <c>scan</c> found tokens: checksummed ones with a right checksum, or Astra-format ones (which cannot be
+    /// validated). Distinct from <see cref="Failure"/> so a CI step can tell "tokens leaked" from "the scan failed".
+    /// </summary>
+    public const int TokensFound = 8;
+
     /// <summary>Interrupted (Ctrl+C), as shells report SIGINT.</summary>
     public const int Cancelled = 130;
 }
