@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Diagnostics.Metrics;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -38,6 +39,7 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
     private readonly ITokenVerifier _verifier;
     private readonly AuthenticationFailureSummary _failureSummary;
     private readonly FailedAuthenticationThrottle? _throttle;
+    private readonly AspNetCoreMetrics _metrics;
 
     // Set when this request was refused by the throttle: its challenge is a 429.
     private TimeSpan? _retryAfter;
@@ -48,12 +50,14 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
         UrlEncoder encoder,
         ITokenVerifier verifier,
         AuthenticationFailureSummary failureSummary,
-        FailedAuthenticationThrottle? throttle = null)
+        FailedAuthenticationThrottle? throttle = null,
+        IMeterFactory? meterFactory = null)
         : base(options, loggerFactory, encoder)
     {
         _verifier = verifier;
         _failureSummary = failureSummary;
         _throttle = throttle;
+        _metrics = AspNetCoreMetrics.For(meterFactory);
     }
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -83,7 +87,7 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
             return Fail(AuthenticationFailureReasons.Of(result.Status), credential);
         }
 
-        AspNetCoreDiagnostics.RecordAuthentication("success", credential.Source);
+        _metrics.RecordSuccess(credential.Source);
         Context.Features.Set(ApplicationTokenAuthenticatedFeature.Instance);
         Log.AuthenticationSucceeded(Logger, result.ClientId!, result.OrganizationId!, RoleIds(result), credential.Source);
         var principal = new ClaimsPrincipal(CreateIdentity(result, Scheme.Name, ClaimsIssuer));
@@ -145,7 +149,7 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
     private AuthenticateResult Fail(int reason, Credential credential)
     {
         string reasonName = AuthenticationFailureReasons.Names[reason];
-        AspNetCoreDiagnostics.RecordAuthentication(reasonName, credential.Source!);
+        _metrics.RecordFailure(reason, credential.Source!);
         _failureSummary.Record(Scheme.Name, Options.FailureSummaryInterval, reason);
         if (Logger.IsEnabled(LogLevel.Debug))
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,13 +19,18 @@ public sealed class TokenGenerator : ITokenGenerator
     private readonly ILogger _logger;
     private readonly TokenFormatSet _formats;
     private readonly VerifierHasher _hasher;
+    private readonly TokenSdkMetrics _metrics;
 
     /// <summary>Creates a generator.</summary>
     /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
     /// <param name="timeProvider">The clock; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <param name="logger">The logger; <see langword="null"/> for none.</param>
+    /// <param name="meterFactory">
+    /// Creates the <c>TokenSdk</c> meter that counts generated tokens; <see langword="null"/> for a meter shared by the
+    /// components built without one. Dependency injection passes the registered <see cref="IMeterFactory"/>.
+    /// </param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException"><paramref name="options"/> are invalid.</exception>
-    public TokenGenerator(TokenSdkOptions? options = null, TimeProvider? timeProvider = null, ILogger<TokenGenerator>? logger = null)
+    public TokenGenerator(TokenSdkOptions? options = null, TimeProvider? timeProvider = null, ILogger<TokenGenerator>? logger = null, IMeterFactory? meterFactory = null)
     {
         options ??= new TokenSdkOptions();
         DependencyInjection.TokenSdkOptionsValidator.ThrowIfInvalid(options);
@@ -35,6 +41,7 @@ public sealed class TokenGenerator : ITokenGenerator
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _formats = new TokenFormatSet(options);
         _hasher = new VerifierHasher(options.Hashing);
+        _metrics = TokenSdkMetrics.For(meterFactory);
     }
 
     /// <inheritdoc/>
@@ -93,7 +100,7 @@ public sealed class TokenGenerator : ITokenGenerator
             clientId, secret, token, roleIds, roleNames, organizationId, now,
             request.Description, request.ExpiresAt, format.Kind);
 
-        TokenSdkDiagnostics.TokensGenerated.Add(1);
+        _metrics.RecordGeneration();
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             Log.TokenGenerated(_logger, clientId, record.RoleId, organizationId, TokenMask.MaskToken(token));

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -49,7 +50,8 @@ public static class TokenSdkServiceCollectionExtensions
         services.TryAddSingleton<ITokenGenerator>(static sp => new TokenGenerator(
             sp.GetRequiredService<IOptions<TokenSdkOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILogger<TokenGenerator>>()));
+            sp.GetService<ILogger<TokenGenerator>>(),
+            sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(static sp => new TokenUsageTracker(
             sp.GetRequiredService<ITokenStore>(),
             sp.GetRequiredService<IOptions<TokenSdkOptions>>().Value,
@@ -61,7 +63,8 @@ public static class TokenSdkServiceCollectionExtensions
             sp.GetRequiredService<IOptions<TokenSdkOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<TokenVerifier>>(),
-            sp.GetRequiredService<TokenUsageTracker>()));
+            sp.GetRequiredService<TokenUsageTracker>(),
+            sp.GetService<IMeterFactory>()));
 
         services.TryAddSingleton<ITokenDeletionPolicy>(static sp => new TokenDeletionPolicy(
             sp.GetRequiredService<ITokenStore>(),
@@ -78,7 +81,8 @@ public static class TokenSdkServiceCollectionExtensions
             sp.GetRequiredService<ITokenDeletionPolicy>(),
             sp.GetServices<ITokenAuditSink>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILoggerFactory>()));
+            sp.GetService<ILoggerFactory>(),
+            sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<IRoleManager>(static sp => new RoleManager(
             sp.GetService<ITokenStore>() as IRoleStore,
             sp.GetRequiredService<IRoleCatalog>(),

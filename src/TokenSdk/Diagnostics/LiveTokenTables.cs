@@ -7,18 +7,13 @@ namespace TokenSdk.Diagnostics;
 /// The token tables of this process that the <c>tokensdk.tokens.live</c> metric reports: the tables of in-memory stores,
 /// of file stores and of the PostgreSQL store's replica. Held by weak reference, so a store dropped without disposal
 /// stops being counted once collected; a store that replaces its table (a file store reloading after another process
-/// compacted the log) unregisters the old one.
+/// compacted the log) unregisters the old one. The tables are the process's: the instrument of every <c>TokenSdk</c>
+/// meter (one per <see cref="IMeterFactory"/>, see <see cref="TokenSdkMetrics"/>) reports all of them.
 /// </summary>
 internal static class LiveTokenTables
 {
     private static readonly Lock s_lock = new();
-
-    // Creates the instrument with the first table, even in a process that never verifies a token.
-    private static readonly ObservableUpDownCounter<long> s_instrument = TokenSdkDiagnostics.LiveTokens;
     private static readonly List<WeakReference<TokenTable>> s_tables = [];
-
-    /// <summary>Gets the instrument that reports the registered tables.</summary>
-    public static ObservableUpDownCounter<long> Instrument => s_instrument;
 
     public static void Register(TokenTable table)
     {
@@ -64,7 +59,7 @@ internal static class LiveTokenTables
         int i = 0;
         foreach (KeyValuePair<string, long> organization in totals)
         {
-            measurements[i++] = new Measurement<long>(organization.Value, new KeyValuePair<string, object?>(TokenSdkDiagnostics.OrganizationTag, organization.Key));
+            measurements[i++] = new Measurement<long>(organization.Value, new KeyValuePair<string, object?>(TokenSdkMetrics.OrganizationTag, organization.Key));
         }
 
         return measurements;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TokenSdk.Credentials;
@@ -38,6 +39,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
     private readonly TokenCaller _system;
     private readonly OrganizationLocks _organizationLocks = new();
     private readonly TokenExpiryPolicy _expiry;
+    private readonly TokenSdkMetrics _metrics;
 
     /// <summary>Creates a manager.</summary>
     /// <param name="store">The token store.</param>
@@ -48,6 +50,11 @@ public sealed class TokenManager : ITokenManager, IDisposable
     /// <param name="auditSinks">Where audit events go; <see langword="null"/> for a <see cref="LoggerTokenAuditSink"/>.</param>
     /// <param name="timeProvider">The clock; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <param name="loggerFactory">The logger factory; <see langword="null"/> for none.</param>
+    /// <param name="meterFactory">
+    /// Creates the <c>TokenSdk</c> meter that counts deleted tokens (and generated ones, with the default generator);
+    /// <see langword="null"/> for a meter shared by the components built without one. Dependency injection passes the
+    /// registered <see cref="IMeterFactory"/>.
+    /// </param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException"><paramref name="options"/> are invalid.</exception>
     public TokenManager(
         ITokenStore store,
@@ -57,7 +64,8 @@ public sealed class TokenManager : ITokenManager, IDisposable
         ITokenDeletionPolicy? deletionPolicy = null,
         IEnumerable<ITokenAuditSink>? auditSinks = null,
         TimeProvider? timeProvider = null,
-        ILoggerFactory? loggerFactory = null)
+        ILoggerFactory? loggerFactory = null,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(roles);
@@ -69,7 +77,8 @@ public sealed class TokenManager : ITokenManager, IDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         _options = options.Management;
         _expiry = new TokenExpiryPolicy(_options, _timeProvider);
-        _generator = generator ?? new TokenGenerator(options, _timeProvider, loggerFactory?.CreateLogger<TokenGenerator>());
+        _metrics = TokenSdkMetrics.For(meterFactory);
+        _generator = generator ?? new TokenGenerator(options, _timeProvider, loggerFactory?.CreateLogger<TokenGenerator>(), meterFactory);
         _deletionPolicy = deletionPolicy ?? new TokenDeletionPolicy(store, roles, options, _timeProvider);
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<TokenManager>();
         _auditor = new TokenAuditor(auditSinks?.ToArray() ?? [new LoggerTokenAuditSink(loggerFactory)], logger);
@@ -373,7 +382,7 @@ public sealed class TokenManager : ITokenManager, IDisposable
 
         _scheduler.Cancel(record.ClientId);
 
-        TokenSdkDiagnostics.RecordDeletion(reason);
+        _metrics.RecordDeletion(reason);
         await _auditor.WriteAsync(new TokenAuditEvent
         {
             Kind = TokenAuditEventKind.Deleted,

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TokenSdk.Credentials;
@@ -29,10 +30,11 @@ public sealed class TokenVerifier : ITokenVerifier
     private readonly TokenFormatSet _formats;
     private readonly VerifierHasher _hasher;
     private readonly Usage.TokenUsageTracker? _usage;
+    private readonly TokenSdkMetrics _metrics;
 
     // A missing pepper or role is a configuration problem every request of its tokens repeats (a missing pepper before
     // any secret is checked, so anyone who knows such a client id can repeat it at will): warned once per key id or
-    // role id; the tokensdk.verifications metric counts every failure.
+    // role id; the tokensdk.verification.duration metric counts every failure (by error.type).
     private readonly ConcurrentDictionary<string, byte> _unknownKeysReported = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _missingRolesReported = new(StringComparer.Ordinal);
     private readonly RoleSetCache _roleSets = new();
@@ -47,6 +49,10 @@ public sealed class TokenVerifier : ITokenVerifier
     /// Where successful verifications mark their token as used (last-used times); <see langword="null"/> for none.
     /// Dependency injection passes the registered <see cref="Usage.TokenUsageTracker"/>.
     /// </param>
+    /// <param name="meterFactory">
+    /// Creates the <c>TokenSdk</c> meter that records verification durations; <see langword="null"/> for a meter shared
+    /// by the components built without one. Dependency injection passes the registered <see cref="IMeterFactory"/>.
+    /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="store"/> or <paramref name="roles"/> is <see langword="null"/>.</exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException"><paramref name="options"/> are invalid.</exception>
     public TokenVerifier(
@@ -55,7 +61,8 @@ public sealed class TokenVerifier : ITokenVerifier
         TokenSdkOptions? options = null,
         TimeProvider? timeProvider = null,
         ILogger<TokenVerifier>? logger = null,
-        Usage.TokenUsageTracker? usage = null)
+        Usage.TokenUsageTracker? usage = null,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(roles);
@@ -70,6 +77,7 @@ public sealed class TokenVerifier : ITokenVerifier
         _formats = new TokenFormatSet(options);
         _hasher = new VerifierHasher(options.Hashing);
         _usage = usage is { IsEnabled: true } ? usage : null;
+        _metrics = TokenSdkMetrics.For(meterFactory);
     }
 
     /// <inheritdoc/>
@@ -188,14 +196,13 @@ public sealed class TokenVerifier : ITokenVerifier
     }
 
     // The clock is read only while something listens to tokensdk.verification.duration: NotTimed otherwise.
-    private long StartTiming() => TokenSdkDiagnostics.VerificationDuration.Enabled ? _timeProvider.GetTimestamp() : NotTimed;
+    private long StartTiming() => _metrics.VerificationDuration.Enabled ? _timeProvider.GetTimestamp() : NotTimed;
 
     private TokenVerificationResult Report(TokenVerificationResult result, string? token, long started)
     {
-        TokenSdkDiagnostics.RecordVerification(result.Status);
         if (started != NotTimed)
         {
-            TokenSdkDiagnostics.RecordVerificationDuration(result.Status, _timeProvider, started);
+            _metrics.RecordVerificationDuration(result.Status, _timeProvider, started);
         }
 
         if (result.Status != VerificationStatus.Valid && _logger.IsEnabled(LogLevel.Debug))

@@ -132,9 +132,9 @@ public sealed class FailedAuthenticationThrottleTests
     [Fact]
     public async Task Authenticate_Throttled_IsCountedInMetricsAndSummary()
     {
-        using var collector = new MetricCollector<long>(null, "TokenSdk.AspNetCore", "tokensdk.aspnetcore.authentications");
         var time = new FakeTimeProvider();
         await using TestApp app = await StartAsync(permitLimit: 1, services => services.AddSingleton<TimeProvider>(time));
+        using MetricCollector<long> collector = Authentication.AuthenticationMetricsTests.Authentications(app);
 
         await StatusAsync(app, AddressA, "bad-1");
         await StatusAsync(app, AddressA, "bad-2");
@@ -142,7 +142,7 @@ public sealed class FailedAuthenticationThrottleTests
         time.Advance(TimeSpan.FromMinutes(1));
 
         Assert.Contains(collector.GetMeasurementSnapshot(), m => m.MatchesTags(
-            new KeyValuePair<string, object?>("tokensdk.authentication.result", "throttled"),
+            new KeyValuePair<string, object?>("error.type", "throttled"),
             new KeyValuePair<string, object?>("tokensdk.authentication.source", "bearer")));
         FakeLogRecord summary = Assert.Single(app.Logs.GetSnapshot(), r => r.Id.Id == 5003);
         Assert.EndsWith("malformed 1, throttled 2.", summary.Message, StringComparison.Ordinal);

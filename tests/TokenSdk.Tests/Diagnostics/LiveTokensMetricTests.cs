@@ -18,7 +18,7 @@ public class LiveTokensMetricTests
     [Fact]
     public async Task LiveTokens_AddsAndDeletesInTwoStores_ReportsTheSumPerOrganization()
     {
-        using var collector = new MetricCollector<long>(null, TokenSdkDiagnostics.Name, "tokensdk.tokens.live");
+        using var collector = new MetricCollector<long>(null, TokenSdkMetrics.MeterName, "tokensdk.tokens.live");
         (string acme, string globex) = (UniqueOrganization("acme"), UniqueOrganization("globex"));
         using var directory = new TemporaryDirectory();
         var memory = new TokenFixture(store: new InMemoryTokenStore());
@@ -48,7 +48,7 @@ public class LiveTokensMetricTests
     [Fact]
     public async Task LiveTokens_ExpiredTokenNotYetDeleted_IsStillCounted()
     {
-        using var collector = new MetricCollector<long>(null, TokenSdkDiagnostics.Name, "tokensdk.tokens.live");
+        using var collector = new MetricCollector<long>(null, TokenSdkMetrics.MeterName, "tokensdk.tokens.live");
         string acme = UniqueOrganization("acme");
         var time = new FakeTimeProvider();
         var fixture = new TokenFixture(timeProvider: time, store: new InMemoryTokenStore());
@@ -63,7 +63,7 @@ public class LiveTokensMetricTests
     [Fact]
     public async Task LiveTokens_StoreNoLongerReferenced_StopsBeingCountedOnceCollected()
     {
-        using var collector = new MetricCollector<long>(null, TokenSdkDiagnostics.Name, "tokensdk.tokens.live");
+        using var collector = new MetricCollector<long>(null, TokenSdkMetrics.MeterName, "tokensdk.tokens.live");
         string acme = UniqueOrganization("acme");
         long whileReferenced = await AddToAStoreThenDropItAsync(collector, acme);
 
@@ -78,7 +78,7 @@ public class LiveTokensMetricTests
     [Fact]
     public async Task LiveTokens_FileStoreReloadsAfterAnotherInstanceCompacted_CountsOnlyTheNewImage()
     {
-        using var collector = new MetricCollector<long>(null, TokenSdkDiagnostics.Name, "tokensdk.tokens.live");
+        using var collector = new MetricCollector<long>(null, TokenSdkMetrics.MeterName, "tokensdk.tokens.live");
         string acme = UniqueOrganization("acme");
         using var directory = new TemporaryDirectory();
         var options = new FileTokenStoreOptions { Directory = directory.Path, AutoCompact = false };
@@ -105,7 +105,7 @@ public class LiveTokensMetricTests
     [Fact]
     public void LiveTokens_TableRegisteredLater_CountedFromThen()
     {
-        using var collector = new MetricCollector<long>(null, TokenSdkDiagnostics.Name, "tokensdk.tokens.live");
+        using var collector = new MetricCollector<long>(null, TokenSdkMetrics.MeterName, "tokensdk.tokens.live");
         string acme = UniqueOrganization("acme");
         var table = new TokenTable(reported: false);
         IssuedToken issued = new TokenGenerator().Generate(new TokenGenerationRequest(DefaultRoles.ReadOnlyUser) { OrganizationId = acme });
@@ -129,8 +129,8 @@ public class LiveTokensMetricTests
         collector.Clear();
         collector.RecordObservableInstruments();
         return collector.GetMeasurementSnapshot()
-            .Where(m => m.Tags.TryGetValue(TokenSdkDiagnostics.OrganizationTag, out object? organization) && organizations.Contains(organization as string))
-            .ToDictionary(m => (string)m.Tags[TokenSdkDiagnostics.OrganizationTag]!, m => m.Value);
+            .Where(m => m.Tags.TryGetValue(TokenSdkMetrics.OrganizationTag, out object? organization) && organizations.Contains(organization as string))
+            .ToDictionary(m => (string)m.Tags[TokenSdkMetrics.OrganizationTag]!, m => m.Value);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

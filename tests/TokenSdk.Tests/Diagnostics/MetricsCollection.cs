@@ -1,7 +1,7 @@
 namespace TokenSdk.Tests.Diagnostics;
 
 /// <summary>
-/// Tests that listen to the process-wide <c>TokenSdk</c> meter run alone: a listener sees every other test's
+/// Tests that listen to the shared <c>TokenSdk</c> meter (of components built without an IMeterFactory) run alone: a listener sees every other test's
 /// verifications (so exact counts need quiet), and a recording listener allocates on the thread that verifies (which
 /// the verifier's allocation tests, run without a listener, must not see).
 /// </summary>

@@ -9,15 +9,16 @@ using TokenSdk.Verification;
 
 namespace TokenSdk.Tests.Diagnostics;
 
+/// <summary><c>tokensdk.verification.duration</c> on the shared meter of components built without an <see cref="IMeterFactory"/>.</summary>
 [Collection(nameof(MetricsCollection))]
 public class VerificationDurationMetricTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task VerifyAsync_EachVerification_RecordsOneDurationTaggedWithItsStatus()
+    public async Task VerifyAsync_BuiltWithoutMeterFactory_RecordsOnTheSharedMeter_FailuresTaggedWithErrorType()
     {
-        using var collector = new MetricCollector<double>(null, TokenSdkDiagnostics.Name, "tokensdk.verification.duration");
+        using var collector = new MetricCollector<double>(null, TokenSdkMetrics.MeterName, TokenSdkMetrics.VerificationDurationName);
         var fixture = new TokenFixture();
         GeneratedToken token = await fixture.IssueAsync();
 
@@ -27,17 +28,19 @@ public class VerificationDurationMetricTests
         await fixture.Verifier.VerifyClientSecretAsync(token.ClientId, token.Secret + "x", Ct);
 
         IReadOnlyList<CollectedMeasurement<double>> measurements = collector.GetMeasurementSnapshot();
-        Assert.Equal(["valid", "malformed", "valid", "mismatch"], measurements.Select(m => (string?)m.Tags[TokenSdkDiagnostics.StatusTag]));
-        Assert.All(measurements, m => Assert.Single(m.Tags));
+        Assert.Equal([null, "malformed", null, "mismatch"], measurements.Select(m => m.Tags.GetValueOrDefault(TokenSdkMetrics.ErrorTypeTag)));
+        Assert.Empty(measurements[0].Tags);
+        Assert.Single(measurements[1].Tags);
         Assert.All(measurements, m => Assert.InRange(m.Value, 0, 60));
         Assert.Equal("s", collector.Instrument!.Unit);
-        Assert.IsType<Histogram<double>>(collector.Instrument);
+        Assert.Same(TokenSdkMetrics.Shared.VerificationDuration, collector.Instrument);
+        Assert.Null(collector.Instrument.Meter.Scope);
     }
 
     [Fact]
     public async Task VerifyAsync_StoreWithoutSynchronousLookup_MeasuresUntilTheStoreAnswers()
     {
-        using var collector = new MetricCollector<double>(null, TokenSdkDiagnostics.Name, "tokensdk.verification.duration");
+        using var collector = new MetricCollector<double>(null, TokenSdkMetrics.MeterName, TokenSdkMetrics.VerificationDurationName);
         var inner = new TokenFixture();
         GeneratedToken token = await inner.IssueAsync();
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
@@ -57,13 +60,13 @@ public class VerificationDurationMetricTests
         Assert.True(result.IsValid);
         CollectedMeasurement<double> measurement = Assert.Single(collector.GetMeasurementSnapshot());
         Assert.Equal(0.003, measurement.Value, 9);
-        Assert.Equal("valid", measurement.Tags[TokenSdkDiagnostics.StatusTag]);
+        Assert.Empty(measurement.Tags);
     }
 
     [Fact]
     public void VerificationDuration_Advice_HasMicrosecondBuckets()
     {
-        IReadOnlyList<double>? boundaries = TokenSdkDiagnostics.VerificationDuration.Advice?.HistogramBucketBoundaries;
+        IReadOnlyList<double>? boundaries = TokenSdkMetrics.Shared.VerificationDuration.Advice?.HistogramBucketBoundaries;
 
         Assert.NotNull(boundaries);
         Assert.Equal(1e-6, boundaries[1]);
@@ -73,36 +76,31 @@ public class VerificationDurationMetricTests
     }
 
     [Fact]
-    public async Task VerifyAsync_ListenerOnTheDuration_AllocatesNothing()
+    public void ErrorType_EveryStatus_SnakeCaseForFailures_NoneForValid_OtherForTheRest()
+    {
+        Assert.Null(TokenSdkMetrics.ErrorType(VerificationStatus.Valid));
+        Assert.Equal("malformed", TokenSdkMetrics.ErrorType(VerificationStatus.Malformed));
+        Assert.Equal("unknown_client", TokenSdkMetrics.ErrorType(VerificationStatus.UnknownClient));
+        Assert.Equal("mismatch", TokenSdkMetrics.ErrorType(VerificationStatus.Mismatch));
+        Assert.Equal("expired", TokenSdkMetrics.ErrorType(VerificationStatus.Expired));
+        Assert.Equal("role_not_found", TokenSdkMetrics.ErrorType(VerificationStatus.RoleNotFound));
+        Assert.Equal("_OTHER", TokenSdkMetrics.ErrorType(VerificationStatus.None));
+        Assert.Equal("_OTHER", TokenSdkMetrics.ErrorType((VerificationStatus)99));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_ListenerOnTheSharedMeter_AllocatesNothing()
     {
         var fixture = new TokenFixture();
         GeneratedToken checksummed = await fixture.IssueAsync();
         GeneratedToken astra = await fixture.IssueAsync(format: TokenFormatKind.Astra);
         string bad = checksummed.Token[..^1] + (checksummed.Token[^1] == '0' ? '1' : '0');
-        long recorded = 0;
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = static (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == TokenSdkDiagnostics.Name && instrument.Name == "tokensdk.verification.duration")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
-        {
-            if (tags.Length == 1 && tags[0].Value is string)
-            {
-                Interlocked.Increment(ref recorded);
-            }
-        });
-        listener.Start();
+        using var listener = new RecordingListener(meter => meter.Name == TokenSdkMetrics.MeterName && meter.Scope is null);
 
         long allocated = Verification.TokenVerifierTests.MeasureAllocations(fixture.Verifier, [checksummed.Token, astra.Token, bad]);
 
-        Assert.True(TokenSdkDiagnostics.VerificationDuration.Enabled);
+        Assert.True(TokenSdkMetrics.Shared.VerificationDuration.Enabled);
         Assert.Equal(0, allocated);
-        Assert.True(Interlocked.Read(ref recorded) >= 3 * 3000, $"{recorded} durations recorded.");
+        Assert.True(listener.Durations >= 3 * 3000, $"{listener.Durations} durations recorded.");
     }
 }

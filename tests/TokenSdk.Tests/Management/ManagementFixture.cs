@@ -25,7 +25,8 @@ internal sealed class ManagementFixture : IDisposable
         TokenSdkOptions? options = null,
         IEnumerable<Role>? customRoles = null,
         Func<InMemoryTokenStore, ITokenStore>? decorateStore = null,
-        IEnumerable<ITokenAuditSink>? extraAuditSinks = null)
+        IEnumerable<ITokenAuditSink>? extraAuditSinks = null,
+        System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         Options = options ?? new TokenSdkOptions();
         Time = new FakeTimeProvider(Start);
@@ -35,7 +36,7 @@ internal sealed class ManagementFixture : IDisposable
         Logs = new FakeLogCollector();
         LoggerFactory = new LoggerFactory([new FakeLoggerProvider(Logs)]);
         Audit = new RecordingAuditSink();
-        Generator = new TokenGenerator(Options, Time, LoggerFactory.CreateLogger<TokenGenerator>());
+        Generator = new TokenGenerator(Options, Time, LoggerFactory.CreateLogger<TokenGenerator>(), meterFactory);
         Manager = new TokenManager(
             Store,
             Roles,
@@ -43,8 +44,9 @@ internal sealed class ManagementFixture : IDisposable
             Options,
             auditSinks: [Audit, new LoggerTokenAuditSink(LoggerFactory), .. extraAuditSinks ?? []],
             timeProvider: Time,
-            loggerFactory: LoggerFactory);
-        Verifier = new TokenVerifier(MemoryStore, Roles, Options, Time, LoggerFactory.CreateLogger<TokenVerifier>());
+            loggerFactory: LoggerFactory,
+            meterFactory: meterFactory);
+        Verifier = new TokenVerifier(MemoryStore, Roles, Options, Time, LoggerFactory.CreateLogger<TokenVerifier>(), meterFactory: meterFactory);
         RoleManager = new RoleManager(
             MemoryStore,
             Roles,

@@ -7,6 +7,7 @@ using NSubstitute;
 using TokenSdk.Credentials;
 using TokenSdk.Management;
 using TokenSdk.Roles;
+using TokenSdk.Tests.TestSupport;
 
 namespace TokenSdk.Tests.Management;
 
@@ -146,12 +147,13 @@ public class TokenManagerDiagnosticsTests
     }
 
     [Fact]
-    public async Task Metrics_GeneratedDeletedAndVerifications_AreRecordedOnMeterTokenSdk()
+    public async Task Metrics_GeneratedDeletedAndVerifications_AreRecordedOnTheMeterOfTheGivenFactory()
     {
-        using var generated = new MetricCollector<long>(null, "TokenSdk", "tokensdk.tokens.generated");
-        using var deleted = new MetricCollector<long>(null, "TokenSdk", "tokensdk.tokens.deleted");
-        using var verifications = new MetricCollector<long>(null, "TokenSdk", "tokensdk.verifications");
-        using var fixture = new ManagementFixture();
+        using var meterFactory = new TestMeterFactory();
+        using var generated = new MetricCollector<long>(meterFactory, "TokenSdk", "tokensdk.tokens.generated");
+        using var deleted = new MetricCollector<long>(meterFactory, "TokenSdk", "tokensdk.tokens.deleted");
+        using var verifications = new MetricCollector<double>(meterFactory, "TokenSdk", "tokensdk.verification.duration");
+        using var fixture = new ManagementFixture(meterFactory: meterFactory);
         GeneratedToken compromised = await fixture.GenerateAsync(DefaultRoles.ReadOnlyUser);
         GeneratedToken rotated = await fixture.GenerateAsync(DefaultRoles.ReadOnlyUser);
 
@@ -162,14 +164,14 @@ public class TokenManagerDiagnosticsTests
         await fixture.VerifyAsync("not a token");
 
         IReadOnlyList<CollectedMeasurement<long>> generatedValues = generated.GetMeasurementSnapshot();
-        Assert.True(generatedValues.Count >= 3, $"{generatedValues.Count} generations recorded.");
+        Assert.Equal(3, generatedValues.Count);
         Assert.All(generatedValues, m => Assert.Equal(1, m.Value));
         Assert.Equal("{token}", generated.Instrument!.Unit);
-        Assert.Contains(deleted.GetMeasurementSnapshot(), m => m.Value == 1 && Tag(m, "tokensdk.deletion.reason") == "compromised");
-        Assert.Contains(deleted.GetMeasurementSnapshot(), m => m.Value == 1 && Tag(m, "tokensdk.deletion.reason") == "rotated");
-        Assert.Contains(verifications.GetMeasurementSnapshot(), m => Tag(m, "tokensdk.verification.status") == "valid");
-        Assert.Contains(verifications.GetMeasurementSnapshot(), m => Tag(m, "tokensdk.verification.status") == "unknownclient");
-        Assert.Contains(verifications.GetMeasurementSnapshot(), m => Tag(m, "tokensdk.verification.status") == "malformed");
+        Assert.Equal(["compromised", "rotated"], deleted.GetMeasurementSnapshot().Select(m => Tag(m, "tokensdk.deletion.reason")));
+        Assert.All(deleted.GetMeasurementSnapshot(), m => Assert.Equal(1, m.Value));
+        Assert.Equal(
+            [null, "unknown_client", "malformed"],
+            verifications.GetMeasurementSnapshot().Select(m => m.Tags.GetValueOrDefault("error.type") as string));
     }
 
     [Fact]

@@ -586,7 +586,7 @@ public class TokenVerifierTests
 
         // The least of three rounds. An allocation on the verification path happens in every round; one-time work on this
         // thread that is not verification's (a metrics listener enabled elsewhere in the test process meeting a tag set
-        // for the first time when the verification counter records) happens once, and on one CI run fell inside the
+        // for the first time when the verification duration records) happens once, and on one CI run fell inside the
         // single round this used to measure.
         long least = long.MaxValue;
         for (int round = 0; round < 3; round++)
