@@ -37,6 +37,7 @@ internal sealed class CreateTokenRequest
 internal sealed class RotateTokenRequest
 {
     [JsonPropertyName("gracePeriod")]
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
     [Description("Seconds the old token keeps working (0 or null: it stops at once).")]
     public long? GracePeriod { get; init; }
 
@@ -235,6 +236,7 @@ internal sealed class ManagementProblemResponse
     public required string TraceId { get; init; }
 
     [JsonPropertyName("tokenCount")]
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [Description("How many tokens hold a role that could not be deleted (error 40902 only).")]
     public int? TokenCount { get; init; }
