@@ -49,6 +49,8 @@ builder.Services.AddAuthorizationBuilder()
     .AddPolicy("schema-admin", policy => policy.RequirePermission(Permissions.DbKeyspaceCreate));
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks().AddTokenStoreCheck();
+// The management API's OpenAPI document at /openapi/v1.json (SampleOpenApi); docs/openapi/management-v1.json is its copy.
+builder.Services.AddSampleOpenApi();
 
 WebApplication app = builder.Build();
 app.UseAuthentication();
@@ -56,7 +58,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 
 // Anonymous: what this service is.
-app.MapGet("/", () => Results.Ok(new { service = "TokenSdk sample", management = "/v2/clientIdSecrets", page = "/settings/tokens", signIn = SampleSignIn.SignInPath, health = "/healthz" }));
+app.MapGet("/", () => Results.Ok(new { service = "TokenSdk sample", management = "/v2/clientIdSecrets", page = "/settings/tokens", signIn = SampleSignIn.SignInPath, health = "/healthz", openApi = SampleOpenApi.DocumentPath }));
 
 // Any token whose role grants db-cql (not the API-only roles).
 app.MapGet("/data", (HttpContext context) => Results.Ok(new { rows = new[] { "alpha", "beta" }, caller = context.User.Identity!.Name }))
@@ -84,6 +86,7 @@ app.MapTokenManagementPage("/settings/tokens", options =>
 });
 app.MapSampleSignIn(afterSignIn: "/settings/tokens");
 app.MapHealthChecks("/healthz");
+app.MapOpenApi();   // /openapi/{documentName}.json: SampleOpenApi.DocumentPath
 
 // Open the store now rather than at the first request (DI creates it lazily), then make sure someone can manage
 // tokens. A store that cannot be used, or a bootstrap that needs an operator, stops the server with one clear line.

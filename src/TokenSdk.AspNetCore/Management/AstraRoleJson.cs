@@ -1,11 +1,11 @@
-using System.Text.Json;
+using TokenSdk.Credentials;
 using TokenSdk.Management;
 using TokenSdk.Roles;
 
 namespace TokenSdk.AspNetCore.Management;
 
 /// <summary>
-/// Writes roles in the DevOps API's shape: <c>{"id", "name", "policy": {"description", "resources", "actions",
+/// The response values of roles and tokens (ManagementContracts.cs), roles in the DevOps API's shape: <c>{"id", "name", "policy": {"description", "resources", "actions",
 /// "effect"}, "last_update_datetime", "last_update_userid"}</c>.
 /// </summary>
 /// <remarks>
@@ -21,68 +21,69 @@ internal static class AstraRoleJson
     /// <summary>The <c>last_update_datetime</c> of a default or configured role: the Unix epoch.</summary>
     public const string NeverUpdated = "1970-01-01T00:00:00Z";
 
-    /// <summary>Writes an array of roles.</summary>
-    public static void WriteRoles(Utf8JsonWriter json, IReadOnlyList<Role> roles, string organizationId)
+    /// <summary>The roles, in the order given.</summary>
+    public static OrganizationRoleResponse[] ToResponses(IReadOnlyList<Role> roles, string organizationId)
     {
-        json.WriteStartArray();
-        foreach (Role role in roles)
+        var responses = new OrganizationRoleResponse[roles.Count];
+        for (int i = 0; i < responses.Length; i++)
         {
-            WriteRole(json, role, organizationId);
+            responses[i] = ToResponse(roles[i], organizationId);
         }
 
-        json.WriteEndArray();
+        return responses;
     }
 
     /// <summary>The entity tag of a role that can change (its version, quoted: <c>"3"</c>), or <see langword="null"/> for a read-only role.</summary>
     public static string? ETag(Role role) =>
         role.IsEditable ? "\"" + role.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"" : null;
 
-    /// <summary>Writes one role.</summary>
-    public static void WriteRole(Utf8JsonWriter json, Role role, string organizationId)
+    /// <summary>One role.</summary>
+    public static OrganizationRoleResponse ToResponse(Role role, string organizationId) => new()
     {
-        json.WriteStartObject();
-        json.WriteString("id", role.Id);
-        json.WriteString("name", role.Name);
-        json.WriteStartObject("policy");
-        json.WriteString("description", role.Description);
-        json.WriteStartArray("resources");
-        if (role.Resources.Count == 0)
+        Id = role.Id,
+        Name = role.Name,
+        Policy = new RolePolicyResponse
         {
-            json.WriteStringValue("drn:astra:org:" + organizationId);
-        }
+            Description = role.Description,
+            Resources = role.Resources.Count == 0
+                ? ["drn:astra:org:" + organizationId]
+                : [.. role.Resources.Select(resource => resource.ToString())],
+            Actions = [.. role.Permissions.Order(StringComparer.Ordinal)],
+            Effect = "allow",
+        },
+        LastUpdateDateTime = role.IsEditable && role.UpdatedAt is { } updatedAt ? AstraTokenJson.FormatInstant(updatedAt) : NeverUpdated,
+        LastUpdateUserId = role.IsEditable && role.UpdatedBy is { } updatedBy ? updatedBy : null,
+    };
 
-        foreach (ResourceScope resource in role.Resources)
-        {
-            json.WriteStringValue(resource.ToString());
-        }
+    /// <summary>A role in TokenSdk's own flat shape (<c>GET /v2/roles</c>).</summary>
+    public static TokenSdkRoleResponse ToFlatResponse(Role role) => new()
+    {
+        Id = role.Id,
+        Name = role.Name,
+        Description = role.Description,
+        Permissions = [.. role.Permissions.Order(StringComparer.Ordinal)],
+        Resources = [.. role.Resources.Select(resource => resource.ToString())],
+    };
 
-        json.WriteEndArray();
-        json.WriteStartArray("actions");
-        foreach (string permission in role.Permissions.Order(StringComparer.Ordinal))
-        {
-            json.WriteStringValue(permission);
-        }
+    /// <summary>A token of the list, as <see cref="AstraTokenJson.WriteTokenList"/> writes it.</summary>
+    public static TokenListEntry ToListEntry(TokenInfo token) => new()
+    {
+        ClientId = token.ClientId,
+        Roles = [.. token.RoleIds],
+        GeneratedOn = AstraTokenJson.FormatInstant(token.GeneratedOn),
+        Description = token.Description ?? "",
+        TokenExpiry = token.ExpiresAt is { } expiry ? AstraTokenJson.FormatInstant(expiry) : null,
+        LastUsed = token.LastUsedAt is { } lastUsed ? AstraTokenJson.FormatInstant(lastUsed) : null,
+    };
 
-        json.WriteEndArray();
-        json.WriteString("effect", "allow");
-        json.WriteEndObject();
-        if (role.IsEditable && role.UpdatedAt is { } updatedAt)
-        {
-            json.WriteString("last_update_datetime", AstraTokenJson.FormatInstant(updatedAt));
-        }
-        else
-        {
-            json.WriteString("last_update_datetime", NeverUpdated);
-        }
-
-        if (role.IsEditable && role.UpdatedBy is { } updatedBy)
-        {
-            json.WriteString("last_update_userid", updatedBy);
-        }
-        else
-        {
-            json.WriteNull("last_update_userid");
-        }
-        json.WriteEndObject();
-    }
+    /// <summary>A generated token's details, as <see cref="GeneratedToken.ToJson"/> writes them.</summary>
+    public static GeneratedTokenResponse ToResponse(GeneratedToken token) => new()
+    {
+        ClientId = token.ClientId,
+        Secret = token.Secret,
+        OrgId = token.OrganizationId,
+        Roles = [.. token.RoleIds],
+        Token = token.Token,
+        GeneratedOn = AstraTokenJson.FormatInstant(token.GeneratedOn),
+    };
 }

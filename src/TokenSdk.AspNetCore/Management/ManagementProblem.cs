@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +10,7 @@ namespace TokenSdk.AspNetCore.Management;
 /// <c>errors: [{"ID": &lt;int&gt;, "message": "..."}]</c> member beside it.
 /// </summary>
 /// <remarks>
-/// Written directly rather than through the host's JSON options, so that a host whose serializer knows only its own
+/// Written with <see cref="ManagementJsonContext"/> rather than through the host's JSON options, so that a host whose serializer knows only its own
 /// source-generated types still gets the <c>errors</c> member.
 /// </remarks>
 internal static class ManagementProblem
@@ -23,35 +22,27 @@ internal static class ManagementProblem
     /// <param name="context">The request.</param>
     /// <param name="error">The kind of error.</param>
     /// <param name="detail">What went wrong.</param>
-    /// <param name="extensions">
-    /// Writes RFC 9457 extension members beside <c>detail</c> (such as <c>tokenCount</c>); never inside <c>errors</c>,
-    /// whose entries keep the DevOps API's <c>{"ID", "message"}</c>.
+    /// <param name="tokenCount">
+    /// The RFC 9457 extension member <c>tokenCount</c>, beside <c>detail</c> (a role that tokens hold), or
+    /// <see langword="null"/> for none; never inside <c>errors</c>, whose entries keep the DevOps API's <c>{"ID", "message"}</c>.
     /// </param>
-    public static async Task WriteAsync(HttpContext context, ManagementError error, string detail, Action<Utf8JsonWriter>? extensions = null)
+    public static async Task WriteAsync(HttpContext context, ManagementError error, string detail, int? tokenCount = null)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer))
+        var problem = new ManagementProblemResponse
         {
-            json.WriteStartObject();
-            json.WriteString("type", TypeOf(error.Status));
-            json.WriteString("title", error.Title);
-            json.WriteNumber("status", error.Status);
-            json.WriteString("detail", detail);
-            json.WriteString("traceId", Activity.Current?.Id ?? context.TraceIdentifier);
-            extensions?.Invoke(json);
-            json.WriteStartArray("errors");
-            json.WriteStartObject();
-            json.WriteNumber("ID", error.Id);
-            json.WriteString("message", detail);
-            json.WriteEndObject();
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
+            Type = TypeOf(error.Status),
+            Title = error.Title,
+            Status = error.Status,
+            Detail = detail,
+            TraceId = Activity.Current?.Id ?? context.TraceIdentifier,
+            TokenCount = tokenCount,
+            Errors = [new ManagementErrorEntry { Id = error.Id, Message = detail }],
+        };
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(problem, ManagementJsonContext.Default.ManagementProblemResponse);
         context.Response.StatusCode = error.Status;
         context.Response.ContentType = ContentType;
-        context.Response.ContentLength = buffer.WrittenCount;
-        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
 
     // The same references ASP.NET Core's ProblemDetails defaults use.

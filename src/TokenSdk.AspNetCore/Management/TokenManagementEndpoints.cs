@@ -1,10 +1,9 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,10 +24,14 @@ namespace TokenSdk.AspNetCore.Management;
 /// PermissionDenied, EscalationDenied and RoleReadOnly 403, RoleNotFound 404, InvalidRequest 400, Conflict and
 /// RoleInUse 409, PreconditionFailed 412. Every error body is a <see cref="ManagementProblem"/>.
 /// </summary>
+/// <remarks>
+/// The handlers are typed: each returns the results it can answer (<see cref="ManagementOk{T}"/>,
+/// <see cref="ManagementCreated{T}"/>, <see cref="NoContent"/>, <see cref="ManagementProblemResult"/>), whose bodies
+/// are the types of ManagementContracts.cs written with <see cref="ManagementJsonContext"/>, so the endpoints describe
+/// themselves to ApiExplorer and OpenAPI. Request bodies are read by the strict readers, not bound.
+/// </remarks>
 internal sealed class TokenManagementEndpoints
 {
-    private const string JsonContentType = "application/json; charset=utf-8";
-
     private readonly int _maxRequestBodySize;
     private readonly string[] _antiforgeryExemptSchemes;
     private readonly StoreOutageLog _outage = new("management API");
@@ -40,127 +43,117 @@ internal sealed class TokenManagementEndpoints
     }
 
     /// <summary>
-    /// Runs <paramref name="handler"/>, answering a store outage with 503 and a ProblemDetails body instead of a bare 500,
-    /// logged once per outage rather than per request. A write that succeeds ends the outage.
+    /// The filter around every handler: a write from a browser session must carry an antiforgery token (checked before
+    /// the body is read); a store outage is answered with 503 and a ProblemDetails body instead of a bare 500, logged
+    /// once per outage rather than per request. A write that succeeds ends the outage.
     /// </summary>
-    /// <param name="handler">The request handler.</param>
     /// <param name="writes">Whether the handler writes to the store (only a write proves that the store can write).</param>
-    public RequestDelegate Guard(RequestDelegate handler, bool writes) => async context =>
-    {
-        if (writes && !await PassesAntiforgeryAsync(context).ConfigureAwait(false))
-        {
-            await ProblemAsync(context, ManagementError.AntiforgeryRequired,
-                "This change came from a browser session without a valid antiforgery token; reload the page and try again, or authenticate with an application token.").ConfigureAwait(false);
-            return;
-        }
+    public IEndpointFilter Guard(bool writes) => new GuardFilter(this, writes);
 
-        try
+    private sealed class GuardFilter(TokenManagementEndpoints endpoints, bool writes) : IEndpointFilter
+    {
+        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
         {
-            await handler(context).ConfigureAwait(false);
-            if (writes && context.Response.StatusCode is >= 200 and < 300)
+            HttpContext context = invocation.HttpContext;
+            if (writes && !await endpoints.PassesAntiforgeryAsync(context).ConfigureAwait(false))
             {
-                _outage.Succeeded(Logger(context));
+                return Problem(ManagementError.AntiforgeryRequired,
+                    "This change came from a browser session without a valid antiforgery token; reload the page and try again, or authenticate with an application token.");
+            }
+
+            try
+            {
+                object? result = await next(invocation).ConfigureAwait(false);
+                if (writes && StatusOf(result) is >= 200 and < 300)
+                {
+                    endpoints._outage.Succeeded(Logger(context));
+                }
+
+                return result;
+            }
+            catch (TokenStoreException ex) when (!context.Response.HasStarted)
+            {
+                endpoints._outage.Failed(Logger(context), ex, ex.Message);
+                context.Response.Headers.RetryAfter = "5";
+                return new ManagementProblemResult(ManagementError.StoreUnavailable,
+                    "The token store cannot be used right now; nothing was changed. Try again later.", log: false);
             }
         }
-        catch (TokenStoreException ex) when (!context.Response.HasStarted)
+
+        private static int? StatusOf(object? result) => result switch
         {
-            _outage.Failed(Logger(context), ex, ex.Message);
-            context.Response.Headers.RetryAfter = "5";
-            await ManagementProblem.WriteAsync(context, ManagementError.StoreUnavailable,
-                "The token store cannot be used right now; nothing was changed. Try again later.").ConfigureAwait(false);
-        }
-    };
+            INestedHttpResult nested => StatusOf(nested.Result),
+            IStatusCodeHttpResult coded => coded.StatusCode,
+            _ => null,
+        };
+    }
 
     /// <summary>
     /// <c>POST clientIdSecrets</c> and <c>POST tokens</c>: generates a token of the 1 to
     /// <see cref="TokenGenerationRequest.MaxRoles"/> roles of <c>roles</c> (each by id or name); 200 with the details,
-    /// every role id in the order asked, sent once and never cached. The body is read as JSON whatever its
-    /// <c>Content-Type</c> (none, <c>text/plain</c>, or the <c>application/x-www-form-urlencoded</c> of <c>curl -d</c>),
-    /// as the contract's curl examples send it.
+    /// every role id in the order asked, sent once and never cached. The body (<see cref="CreateTokenRequest"/>) is read
+    /// as JSON whatever its <c>Content-Type</c> (none, <c>text/plain</c>, or the <c>application/x-www-form-urlencoded</c>
+    /// of <c>curl -d</c>), as the contract's curl examples send it.
     /// </summary>
-    public async Task CreateAsync(HttpContext context)
+    public async Task<Results<ManagementOk<GeneratedTokenResponse>, ManagementProblemResult>> CreateAsync(HttpContext context, CancellationToken cancellationToken)
     {
         TokenCaller caller = GetCaller(context);
         (CreateClientRequest? request, ManagementError? error, string? detail) = await ReadRequestAsync(context).ConfigureAwait(false);
         if (request is null)
         {
-            await ProblemAsync(context, error!, detail!).ConfigureAwait(false);
-            return;
+            return Problem(error!, detail!);
         }
 
         var options = new TokenGenerateOptions { Description = request.Description, OrganizationId = request.OrgId, ExpiresAt = request.TokenExpiry };
-        ManagementResult<GeneratedToken> result = await Manager(context).GenerateAsync(caller, request.Roles, options, context.RequestAborted).ConfigureAwait(false);
-        if (!result.Succeeded)
-        {
-            await CreateFailureAsync(context, caller, request.Roles, result).ConfigureAwait(false);
-            return;
-        }
-
-        await WriteGeneratedAsync(context, result.Value!).ConfigureAwait(false);
+        ManagementResult<GeneratedToken> result = await Manager(context).GenerateAsync(caller, request.Roles, options, cancellationToken).ConfigureAwait(false);
+        return result.Succeeded ? Generated(result.Value!) : CreateFailure(context, caller, request.Roles, result);
     }
 
     // The only responses that carry a secret: no cache anywhere may keep them.
-    private static async Task WriteGeneratedAsync(HttpContext context, GeneratedToken details)
-    {
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers.Pragma = "no-cache";
-        context.Response.ContentType = JsonContentType;
-        await context.Response.WriteAsync(details.ToJson(), context.RequestAborted).ConfigureAwait(false);
-    }
+    private static ManagementOk<GeneratedTokenResponse> Generated(GeneratedToken details) =>
+        new(AstraRoleJson.ToResponse(details), ManagementJsonContext.Default.GeneratedTokenResponse) { NoStore = true };
 
     /// <summary><c>GET clientIdSecrets</c>: every token of the caller's organization; never a secret.</summary>
-    public async Task ListAsync(HttpContext context)
+    public async Task<Results<ManagementOk<TokenListResponse>, ManagementProblemResult>> ListAsync(HttpContext context, CancellationToken cancellationToken)
     {
         TokenCaller caller = GetCaller(context);
-        ManagementResult<IReadOnlyList<TokenInfo>> listed = await Manager(context).ListAllAsync(caller, context.RequestAborted).ConfigureAwait(false);
+        ManagementResult<IReadOnlyList<TokenInfo>> listed = await Manager(context).ListAllAsync(caller, cancellationToken).ConfigureAwait(false);
         if (!listed.Succeeded)
         {
-            await FailureAsync(context, listed).ConfigureAwait(false);
-            return;
+            return Failure(listed);
         }
 
-        IReadOnlyList<TokenInfo> tokens = listed.Value!;
-        await WriteJsonAsync(context, json => AstraTokenJson.WriteTokenList(json, tokens)).ConfigureAwait(false);
+        var response = new TokenListResponse { Clients = [.. listed.Value!.Select(AstraRoleJson.ToListEntry)] };
+        return new ManagementOk<TokenListResponse>(response, ManagementJsonContext.Default.TokenListResponse);
     }
 
     /// <summary><c>DELETE clientIdSecrets/{clientId}</c>: 204, or 404 for a token the caller's organization does not have.</summary>
-    public async Task DeleteAsync(HttpContext context)
+    public async Task<Results<NoContent, ManagementProblemResult>> DeleteAsync(HttpContext context, string clientId, string? reason, CancellationToken cancellationToken)
     {
         TokenCaller caller = GetCaller(context);
-        string clientId = context.Request.RouteValues["clientId"] as string ?? "";
-        DeletionReason reason = DeletionReason.NoLongerNeeded;
-        if (context.Request.Query.TryGetValue("reason", out var reasonText) && !TryParseReason(reasonText.ToString(), out reason))
+        DeletionReason parsedReason = DeletionReason.NoLongerNeeded;
+        if (reason is not null && !TryParseReason(reason, out parsedReason))
         {
-            await ProblemAsync(context, ManagementError.InvalidRequest,
-                "The reason must be one of compromised, noLongerNeeded, roleChange or other.").ConfigureAwait(false);
-            return;
+            return Problem(ManagementError.InvalidRequest, "The reason must be one of compromised, noLongerNeeded, roleChange or other.");
         }
 
-        ManagementResult result = await Manager(context).DeleteAsync(caller, clientId, reason, context.RequestAborted).ConfigureAwait(false);
-        if (!result.Succeeded)
-        {
-            await FailureAsync(context, result).ConfigureAwait(false);
-            return;
-        }
-
-        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        ManagementResult result = await Manager(context).DeleteAsync(caller, clientId, parsedReason, cancellationToken).ConfigureAwait(false);
+        return result.Succeeded ? TypedResults.NoContent() : Failure(result);
     }
 
     /// <summary>
     /// TokenSdk's <c>POST clientIdSecrets/{clientId}/rotate</c> (no Astra equivalent): replaces a token by a new one
     /// with the same roles (or <c>roles</c>) and description (or <c>description</c>); the old one stops at once or
-    /// after <c>gracePeriod</c> seconds. 200 with the new token's details in the create response's shape, sent once.
+    /// after <c>gracePeriod</c> seconds (<see cref="RotateTokenRequest"/>, optional). 200 with the new token's details
+    /// in the create response's shape, sent once.
     /// </summary>
-    public async Task RotateAsync(HttpContext context)
+    public async Task<Results<ManagementOk<GeneratedTokenResponse>, ManagementProblemResult>> RotateAsync(HttpContext context, string clientId, CancellationToken cancellationToken)
     {
         TokenCaller caller = GetCaller(context);
-        string clientId = context.Request.RouteValues["clientId"] as string ?? "";
         (byte[]? body, string? bodyError) = await ReadBodyAsync(context).ConfigureAwait(false);
         if (body is null)
         {
-            await ProblemAsync(context, ManagementError.InvalidRequest, bodyError!).ConfigureAwait(false);
-            return;
+            return Problem(ManagementError.InvalidRequest, bodyError!);
         }
 
         RotateClientRequest? request = RotateClientRequest.Empty;
@@ -169,66 +162,35 @@ internal sealed class TokenManagementEndpoints
         Array.Clear(body);
         if (!parsed)
         {
-            await ProblemAsync(context, ManagementError.InvalidRequest, error!).ConfigureAwait(false);
-            return;
+            return Problem(ManagementError.InvalidRequest, error!);
         }
 
         if (request!.Roles is { } roles && CheckRoles(roles, out ManagementError? rolesError) is { } rolesDetail)
         {
-            await ProblemAsync(context, rolesError!, rolesDetail).ConfigureAwait(false);
-            return;
+            return Problem(rolesError!, rolesDetail);
         }
 
         var options = new TokenRotateOptions { GracePeriod = request.GracePeriod, Description = request.Description, Roles = request.Roles };
-        ManagementResult<GeneratedToken> result = await Manager(context).RotateAsync(caller, clientId, options, context.RequestAborted).ConfigureAwait(false);
+        ManagementResult<GeneratedToken> result = await Manager(context).RotateAsync(caller, clientId, options, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            await (request.Roles is { } asked ? CreateFailureAsync(context, caller, asked, result) : FailureAsync(context, result)).ConfigureAwait(false);
-            return;
+            return request.Roles is { } asked ? CreateFailure(context, caller, asked, result) : Failure(result);
         }
 
-        await WriteGeneratedAsync(context, result.Value!).ConfigureAwait(false);
+        return Generated(result.Value!);
     }
 
     /// <summary><c>GET roles</c>: TokenSdk's own flat shape (<c>id, name, description, permissions, resources</c>), kept for its existing clients.</summary>
-    public async Task RolesAsync(HttpContext context)
+    public async Task<Results<ManagementOk<TokenSdkRoleResponse[]>, ManagementProblemResult>> RolesAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        ManagementResult<IReadOnlyList<Role>> listed = await Manager(context).ListRolesAsync(GetCaller(context), context.RequestAborted).ConfigureAwait(false);
+        ManagementResult<IReadOnlyList<Role>> listed = await Manager(context).ListRolesAsync(GetCaller(context), cancellationToken).ConfigureAwait(false);
         if (!listed.Succeeded)
         {
-            await FailureAsync(context, listed).ConfigureAwait(false);
-            return;
+            return Failure(listed);
         }
 
-        IReadOnlyList<Role> roles = listed.Value!;
-        await WriteJsonAsync(context, json =>
-        {
-            json.WriteStartArray();
-            foreach (Role role in roles)
-            {
-                json.WriteStartObject();
-                json.WriteString("id", role.Id);
-                json.WriteString("name", role.Name);
-                json.WriteString("description", role.Description);
-                json.WriteStartArray("permissions");
-                foreach (string permission in role.Permissions.Order(StringComparer.Ordinal))
-                {
-                    json.WriteStringValue(permission);
-                }
-
-                json.WriteEndArray();
-                json.WriteStartArray("resources");
-                foreach (ResourceScope resource in role.Resources)
-                {
-                    json.WriteStringValue(resource.ToString());
-                }
-
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-        }).ConfigureAwait(false);
+        TokenSdkRoleResponse[] roles = [.. listed.Value!.Select(AstraRoleJson.ToFlatResponse)];
+        return new ManagementOk<TokenSdkRoleResponse[]>(roles, ManagementJsonContext.Default.TokenSdkRoleResponseArray);
     }
 
     /// <summary>
@@ -237,18 +199,17 @@ internal sealed class TokenManagementEndpoints
     /// <c>org-token-read</c> (which lets whoever chooses a token's role see it first, as the Terraform provider does)
     /// or <c>org-role-read</c>.
     /// </summary>
-    public async Task OrganizationRolesAsync(HttpContext context)
+    public async Task<Results<ManagementOk<OrganizationRoleResponse[]>, ManagementProblemResult>> OrganizationRolesAsync(HttpContext context, CancellationToken cancellationToken)
     {
         TokenCaller caller = GetCaller(context);
-        ManagementResult<IReadOnlyList<Role>> listed = await RoleManager(context).ListAsync(caller, context.RequestAborted).ConfigureAwait(false);
+        ManagementResult<IReadOnlyList<Role>> listed = await RoleManager(context).ListAsync(caller, cancellationToken).ConfigureAwait(false);
         if (!listed.Succeeded)
         {
-            await RoleFailureAsync(context, listed).ConfigureAwait(false);
-            return;
+            return RoleFailure(listed);
         }
 
-        IReadOnlyList<Role> roles = listed.Value!;
-        await WriteJsonAsync(context, json => AstraRoleJson.WriteRoles(json, roles, caller.OrganizationId)).ConfigureAwait(false);
+        OrganizationRoleResponse[] roles = AstraRoleJson.ToResponses(listed.Value!, caller.OrganizationId);
+        return new ManagementOk<OrganizationRoleResponse[]>(roles, ManagementJsonContext.Default.OrganizationRoleResponseArray);
     }
 
     /// <summary>
@@ -256,18 +217,11 @@ internal sealed class TokenManagementEndpoints
     /// case-insensitive), in the DevOps API's shape, with its <c>ETag</c> when it can change; 404 when none matches
     /// (another organization's role too). Authorized (and a refusal audited) as the role listing.
     /// </summary>
-    public async Task OrganizationRoleAsync(HttpContext context)
+    public async Task<Results<ManagementOk<OrganizationRoleResponse>, ManagementProblemResult>> OrganizationRoleAsync(HttpContext context, string roleId, CancellationToken cancellationToken)
     {
         TokenCaller caller = GetCaller(context);
-        string idOrName = context.Request.RouteValues["roleId"] as string ?? "";
-        ManagementResult<Role> found = await RoleManager(context).GetAsync(caller, idOrName, context.RequestAborted).ConfigureAwait(false);
-        if (!found.Succeeded)
-        {
-            await RoleFailureAsync(context, found).ConfigureAwait(false);
-            return;
-        }
-
-        await WriteRoleAsync(context, StatusCodes.Status200OK, found.Value!, caller.OrganizationId).ConfigureAwait(false);
+        ManagementResult<Role> found = await RoleManager(context).GetAsync(caller, roleId, cancellationToken).ConfigureAwait(false);
+        return found.Succeeded ? RoleOk(found.Value!, caller.OrganizationId) : RoleFailure(found);
     }
 
     /// <summary>
@@ -276,26 +230,30 @@ internal sealed class TokenManagementEndpoints
     /// 201 with the role, <c>Location</c> and <c>ETag</c>. Needs <c>org-role-write</c>, and every permission the role
     /// grants on every resource it covers.
     /// </summary>
-    public async Task CreateRoleAsync(HttpContext context)
+    public async Task<Results<ManagementCreated<OrganizationRoleResponse>, ManagementProblemResult>> CreateRoleAsync(HttpContext context, CancellationToken cancellationToken)
     {
         TokenCaller caller = GetCaller(context);
-        RoleRequest? request = await ReadRoleRequestAsync(context, caller).ConfigureAwait(false);
+        (RoleRequest? request, ManagementProblemResult? refused) = await ReadRoleRequestAsync(context, caller).ConfigureAwait(false);
         if (request is null)
         {
-            return;
+            return refused!;
         }
 
-        ManagementResult<Role> created = await RoleManager(context).CreateAsync(caller, request.ToDefinition(), context.RequestAborted).ConfigureAwait(false);
+        ManagementResult<Role> created = await RoleManager(context).CreateAsync(caller, request.ToDefinition(), cancellationToken).ConfigureAwait(false);
         if (!created.Succeeded)
         {
-            await RoleFailureAsync(context, created).ConfigureAwait(false);
-            return;
+            return RoleFailure(created);
         }
 
         Role role = created.Value!;
         string collection = (context.Request.PathBase + context.Request.Path).Value!.TrimEnd('/');
-        context.Response.Headers.Location = collection + "/" + Uri.EscapeDataString(role.Id);
-        await WriteRoleAsync(context, StatusCodes.Status201Created, role, caller.OrganizationId).ConfigureAwait(false);
+        return new ManagementCreated<OrganizationRoleResponse>(
+            collection + "/" + Uri.EscapeDataString(role.Id),
+            AstraRoleJson.ToResponse(role, caller.OrganizationId),
+            ManagementJsonContext.Default.OrganizationRoleResponse)
+        {
+            ETag = AstraRoleJson.ETag(role),
+        };
     }
 
     /// <summary>
@@ -303,71 +261,54 @@ internal sealed class TokenManagementEndpoints
     /// organization (fields left out are emptied, not kept); 200 with the role and its new <c>ETag</c>. With
     /// <c>If-Match: "&lt;version&gt;"</c> only that version is changed (412 otherwise); without, the last writer wins.
     /// </summary>
-    public async Task UpdateRoleAsync(HttpContext context)
+    public async Task<Results<ManagementOk<OrganizationRoleResponse>, ManagementProblemResult>> UpdateRoleAsync(HttpContext context, string roleId, string? ifMatch, CancellationToken cancellationToken)
     {
         TokenCaller caller = GetCaller(context);
-        string roleId = context.Request.RouteValues["roleId"] as string ?? "";
-        if (!TryReadIfMatch(context, out long? expectedVersion, out string? ifMatchError))
+        if (!TryReadIfMatch(ifMatch, out long? expectedVersion, out string? ifMatchError))
         {
-            await ProblemAsync(context, ManagementError.InvalidRequest, ifMatchError!).ConfigureAwait(false);
-            return;
+            return Problem(ManagementError.InvalidRequest, ifMatchError!);
         }
 
-        RoleRequest? request = await ReadRoleRequestAsync(context, caller).ConfigureAwait(false);
+        (RoleRequest? request, ManagementProblemResult? refused) = await ReadRoleRequestAsync(context, caller).ConfigureAwait(false);
         if (request is null)
         {
-            return;
+            return refused!;
         }
 
-        ManagementResult<Role> updated = await RoleManager(context).UpdateAsync(caller, roleId, request.ToDefinition(), expectedVersion, context.RequestAborted).ConfigureAwait(false);
-        if (!updated.Succeeded)
-        {
-            await RoleFailureAsync(context, updated).ConfigureAwait(false);
-            return;
-        }
-
-        await WriteRoleAsync(context, StatusCodes.Status200OK, updated.Value!, caller.OrganizationId).ConfigureAwait(false);
+        ManagementResult<Role> updated = await RoleManager(context).UpdateAsync(caller, roleId, request.ToDefinition(), expectedVersion, cancellationToken).ConfigureAwait(false);
+        return updated.Succeeded ? RoleOk(updated.Value!, caller.OrganizationId) : RoleFailure(updated);
     }
 
     /// <summary>
     /// <c>DELETE organizations/roles/{roleId}</c>: deletes a custom role of the caller's organization that no token
     /// holds; 204. Needs <c>org-role-delete</c>. <c>If-Match</c> as for <see cref="UpdateRoleAsync"/>.
     /// </summary>
-    public async Task DeleteRoleAsync(HttpContext context)
+    public async Task<Results<NoContent, ManagementProblemResult>> DeleteRoleAsync(HttpContext context, string roleId, string? ifMatch, CancellationToken cancellationToken)
     {
         TokenCaller caller = GetCaller(context);
-        string roleId = context.Request.RouteValues["roleId"] as string ?? "";
-        if (!TryReadIfMatch(context, out long? expectedVersion, out string? ifMatchError))
+        if (!TryReadIfMatch(ifMatch, out long? expectedVersion, out string? ifMatchError))
         {
-            await ProblemAsync(context, ManagementError.InvalidRequest, ifMatchError!).ConfigureAwait(false);
-            return;
+            return Problem(ManagementError.InvalidRequest, ifMatchError!);
         }
 
-        ManagementResult deleted = await RoleManager(context).DeleteAsync(caller, roleId, expectedVersion, context.RequestAborted).ConfigureAwait(false);
-        if (!deleted.Succeeded)
-        {
-            await RoleFailureAsync(context, deleted).ConfigureAwait(false);
-            return;
-        }
-
-        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        ManagementResult deleted = await RoleManager(context).DeleteAsync(caller, roleId, expectedVersion, cancellationToken).ConfigureAwait(false);
+        return deleted.Succeeded ? TypedResults.NoContent() : RoleFailure(deleted);
     }
 
     /// <summary>
     /// <c>GET currentOrg</c>: the caller's organization, <c>{"id", "name"}</c> (TokenSdk knows organizations by id
     /// only, so the name is the id). Any authenticated caller may read its own organization.
     /// </summary>
-    public async Task CurrentOrganizationAsync(HttpContext context)
+    public static ManagementOk<CurrentOrganizationResponse> CurrentOrganization(HttpContext context)
     {
         string organization = GetCaller(context).OrganizationId;
-        await WriteJsonAsync(context, json =>
-        {
-            json.WriteStartObject();
-            json.WriteString("id", organization);
-            json.WriteString("name", organization);
-            json.WriteEndObject();
-        }).ConfigureAwait(false);
+        return new(new CurrentOrganizationResponse { Id = organization, Name = organization }, ManagementJsonContext.Default.CurrentOrganizationResponse);
     }
+
+    private static ManagementOk<OrganizationRoleResponse> RoleOk(Role role, string organizationId) =>
+        new(AstraRoleJson.ToResponse(role, organizationId), ManagementJsonContext.Default.OrganizationRoleResponse) { ETag = AstraRoleJson.ETag(role) };
+
+    private static ManagementProblemResult Problem(ManagementError error, string detail, int? tokenCount = null) => new(error, detail, tokenCount);
 
     /// <summary>
     /// Whether a write may go on: an application token authenticated it (a browser never sends one by itself), or an
@@ -401,13 +342,12 @@ internal sealed class TokenManagementEndpoints
     /// Reads and checks a role body (<see cref="RoleRequest"/>): the body alone, before the manager authorizes anything,
     /// as for tokens. On a refusal the response is written and <see langword="null"/> returned.
     /// </summary>
-    private async Task<RoleRequest?> ReadRoleRequestAsync(HttpContext context, TokenCaller caller)
+    private async Task<(RoleRequest? Request, ManagementProblemResult? Refused)> ReadRoleRequestAsync(HttpContext context, TokenCaller caller)
     {
         (byte[]? body, string? bodyError) = await ReadBodyAsync(context).ConfigureAwait(false);
         if (body is null)
         {
-            await ProblemAsync(context, ManagementError.InvalidRequest, bodyError!).ConfigureAwait(false);
-            return null;
+            return (null, Problem(ManagementError.InvalidRequest, bodyError!));
         }
 
         RoleRequest? request = null;
@@ -423,20 +363,15 @@ internal sealed class TokenManagementEndpoints
 
         if (request is null)
         {
-            await ProblemAsync(context, ManagementError.InvalidRequest, error!).ConfigureAwait(false);
-            return null;
+            return (null, Problem(ManagementError.InvalidRequest, error!));
         }
 
         TokenSdkOptions options = context.RequestServices.GetRequiredService<IOptions<TokenSdkOptions>>().Value;
         var known = new HashSet<string>(Permissions.All, StringComparer.Ordinal);
         known.UnionWith(options.CustomPermissions);
-        if (request.Validate(known, caller.OrganizationId) is { } invalid)
-        {
-            await ProblemAsync(context, ManagementError.InvalidRole, invalid).ConfigureAwait(false);
-            return null;
-        }
-
-        return request;
+        return request.Validate(known, caller.OrganizationId) is { } invalid
+            ? (null, Problem(ManagementError.InvalidRole, invalid))
+            : (request, null);
     }
 
     /// <summary>
@@ -444,17 +379,19 @@ internal sealed class TokenManagementEndpoints
     /// <c>ETag</c> gives it (<c>"3"</c>) is that version. Anything else (a weak tag, which never matches; a list; a tag
     /// this API never gave) is refused, saying why.
     /// </summary>
-    private static bool TryReadIfMatch(HttpContext context, out long? version, out string? error)
+    /// <param name="ifMatch">The header's values, joined by commas; <see langword="null"/> when there is none.</param>
+    /// <param name="version">The version asked for, or <see langword="null"/> for any.</param>
+    /// <param name="error">Why the header is refused.</param>
+    private static bool TryReadIfMatch(string? ifMatch, out long? version, out string? error)
     {
         version = null;
         error = null;
-        Microsoft.Extensions.Primitives.StringValues values = context.Request.Headers.IfMatch;
-        if (values.Count == 0)
+        if (ifMatch is null)
         {
             return true;
         }
 
-        string text = string.Join(',', values.ToArray()).Trim();
+        string text = ifMatch.Trim();
         if (text == "*")
         {
             return true;
@@ -471,53 +408,43 @@ internal sealed class TokenManagementEndpoints
         return false;
     }
 
-    private static async Task WriteRoleAsync(HttpContext context, int status, Role role, string organizationId)
-    {
-        if (AstraRoleJson.ETag(role) is { } etag)
-        {
-            context.Response.Headers.ETag = etag;
-        }
-
-        await WriteJsonAsync(context, json => AstraRoleJson.WriteRole(json, role, organizationId), status).ConfigureAwait(false);
-    }
-
     /// <summary>
     /// Answers a refusal of the <see cref="IRoleManager"/>: PermissionDenied and EscalationDenied 403 (as for tokens),
     /// RoleReadOnly 403, RoleNotFound 404, InvalidRequest 400, Conflict and RoleInUse 409, PreconditionFailed 412. No
     /// message quotes the request: role ids and names are not echoed.
     /// </summary>
-    private static Task RoleFailureAsync(HttpContext context, ManagementResult result)
+    private static ManagementProblemResult RoleFailure(ManagementResult result)
     {
         switch (result.Status)
         {
             case ManagementStatus.PermissionDenied when result.MissingPermission == Permissions.OrgRoleRead:
-                return ProblemAsync(context, ManagementError.PermissionRequired,
+                return Problem(ManagementError.PermissionRequired,
                     $"The caller lacks the permission '{Permissions.OrgRoleRead}' (or '{Permissions.OrgTokenRead}') needed to read roles.");
             case ManagementStatus.PermissionDenied when result.MissingPermission is { } permission:
-                return ProblemAsync(context, ManagementError.PermissionRequired, $"The caller lacks the permission '{permission}'.");
+                return Problem(ManagementError.PermissionRequired, $"The caller lacks the permission '{permission}'.");
             case ManagementStatus.EscalationDenied:
-                return ProblemAsync(context, ManagementError.EscalationRefused,
+                return Problem(ManagementError.EscalationRefused,
                     $"The role would grant the permission '{result.MissingPermission}', which the caller does not hold on every resource the role covers; a role cannot grant more than its creator holds.");
             case ManagementStatus.RoleReadOnly:
-                return ProblemAsync(context, ManagementError.RoleReadOnly, result.Message ?? "The role is read-only.");
+                return Problem(ManagementError.RoleReadOnly, result.Message ?? "The role is read-only.");
             case ManagementStatus.RoleNotFound:
                 // The value is not echoed: a credential pasted into the path must not come back, nor reach the log.
-                return ProblemAsync(context, ManagementError.RoleNotFound, "No role of the caller's organization has this id or name.");
+                return Problem(ManagementError.RoleNotFound, "No role of the caller's organization has this id or name.");
             case ManagementStatus.Conflict:
-                return ProblemAsync(context, ManagementError.RoleNameTaken,
+                return Problem(ManagementError.RoleNameTaken,
                     "'name' is taken: another role of the organization, or a default or configured role, has this name (names compare case-insensitively).");
             case ManagementStatus.RoleInUse:
                 int count = result.TokenCount;
-                return ProblemAsync(context, ManagementError.RoleInUse,
+                return Problem(ManagementError.RoleInUse,
                     $"The role is held by {Number(count)} token{(count == 1 ? "" : "s")}; delete {(count == 1 ? "it" : "them")}, or rotate {(count == 1 ? "it" : "them")} to another role, first (expired tokens count until they are purged). Nothing was deleted.",
-                    json => json.WriteNumber("tokenCount", count));
+                    count);
             case ManagementStatus.PreconditionFailed:
-                return ProblemAsync(context, ManagementError.RoleChanged,
+                return Problem(ManagementError.RoleChanged,
                     "The role has changed since the version If-Match names; nothing was changed. Read it again (its ETag is its current version) and retry.");
             case ManagementStatus.InvalidRequest:
-                return ProblemAsync(context, ManagementError.InvalidRequest, result.Message ?? "The request is not valid.");
+                return Problem(ManagementError.InvalidRequest, result.Message ?? "The request is not valid.");
             default:
-                return FailureAsync(context, result);
+                return Failure(result);
         }
     }
 
@@ -637,11 +564,11 @@ internal sealed class TokenManagementEndpoints
     /// roles are looked up again here (after the manager decided, so nothing is told before it authorized the caller)
     /// to name the role the caller cannot grant, or the role given twice (by id and by name, say).
     /// </summary>
-    private static Task CreateFailureAsync(HttpContext context, TokenCaller caller, IReadOnlyList<string> requested, ManagementResult result)
+    private static ManagementProblemResult CreateFailure(HttpContext context, TokenCaller caller, IReadOnlyList<string> requested, ManagementResult result)
     {
         if (result.Status is not (ManagementStatus.EscalationDenied or ManagementStatus.InvalidRequest))
         {
-            return FailureAsync(context, result);
+            return Failure(result);
         }
 
         IRoleCatalog catalog = context.RequestServices.GetRequiredService<IRoleCatalog>();
@@ -656,8 +583,8 @@ internal sealed class TokenManagementEndpoints
             // The caller's roles come from the same catalog (TokenCaller.FromPrincipal), so this finds the role the manager refused.
             Role? refused = Array.Find(roles, r => r is not null && caller.FindEscalation(r) is not null);
             return refused is null
-                ? FailureAsync(context, result)
-                : ProblemAsync(context, ManagementError.EscalationRefused,
+                ? Failure(result)
+                : Problem(ManagementError.EscalationRefused,
                     $"The role '{refused.Name}' grants the permission '{result.MissingPermission}', which the caller does not hold on every resource the role covers; a token cannot have more than its creator.");
         }
 
@@ -667,13 +594,13 @@ internal sealed class TokenManagementEndpoints
             {
                 if (roles[i] is { } role && roles[j] is { } earlier && string.Equals(role.Id, earlier.Id, StringComparison.OrdinalIgnoreCase))
                 {
-                    return ProblemAsync(context, ManagementError.RoleListRefused,
+                    return Problem(ManagementError.RoleListRefused,
                         $"'roles' names the role '{role.Name}' twice (entries {Number(j + 1)} and {Number(i + 1)}); give each role once.");
                 }
             }
         }
 
-        return FailureAsync(context, result);
+        return Failure(result);
     }
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
@@ -695,41 +622,19 @@ internal sealed class TokenManagementEndpoints
         return false;
     }
 
-    private static Task FailureAsync(HttpContext context, ManagementResult result) => result.Status switch
+    private static ManagementProblemResult Failure(ManagementResult result) => result.Status switch
     {
         ManagementStatus.PermissionDenied => result.MissingPermission is { } permission
-            ? ProblemAsync(context, ManagementError.PermissionRequired, $"The caller lacks the permission '{permission}'.")
-            : ProblemAsync(context, ManagementError.Refused, result.Message ?? "The caller may not do this."),
-        ManagementStatus.EscalationDenied => ProblemAsync(context, ManagementError.EscalationRefused,
+            ? Problem(ManagementError.PermissionRequired, $"The caller lacks the permission '{permission}'.")
+            : Problem(ManagementError.Refused, result.Message ?? "The caller may not do this."),
+        ManagementStatus.EscalationDenied => Problem(ManagementError.EscalationRefused,
             $"A role asked for grants the permission '{result.MissingPermission}', which the caller does not hold on every resource the role covers; a token cannot have more than its creator."),
-        ManagementStatus.NotFound => ProblemAsync(context, ManagementError.TokenNotFound, result.Message ?? "No such token."),
-        ManagementStatus.RoleNotFound => ProblemAsync(context, ManagementError.UnknownRole, result.Message ?? "No such role."),
-        ManagementStatus.LockoutPrevented => ProblemAsync(context, ManagementError.DeletionRefused, result.Message ?? "The deletion policy refused."),
-        _ => ProblemAsync(context, ManagementError.InvalidRequest, result.Message ?? "The request is not valid."),
+        ManagementStatus.NotFound => Problem(ManagementError.TokenNotFound, result.Message ?? "No such token."),
+        ManagementStatus.RoleNotFound => Problem(ManagementError.UnknownRole, result.Message ?? "No such role."),
+        ManagementStatus.LockoutPrevented => Problem(ManagementError.DeletionRefused, result.Message ?? "The deletion policy refused."),
+        _ => Problem(ManagementError.InvalidRequest, result.Message ?? "The request is not valid."),
     };
 
     private static ILogger Logger(HttpContext context) =>
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("TokenSdk.AspNetCore.Management");
-
-    private static async Task ProblemAsync(HttpContext context, ManagementError error, string detail, Action<Utf8JsonWriter>? extensions = null)
-    {
-        ILogger logger = Logger(context);
-        // The route pattern, not the path: a token pasted where a client id belongs must not reach the log.
-        string route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unknown route)";
-        Log.ManagementRequestRejected(logger, context.Request.Method, route, error.Status, detail);
-        await ManagementProblem.WriteAsync(context, error, detail, extensions).ConfigureAwait(false);
-    }
-
-    private static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write, int status = StatusCodes.Status200OK)
-    {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            write(json);
-        }
-
-        context.Response.StatusCode = status;
-        context.Response.ContentType = JsonContentType;
-        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
-    }
 }
