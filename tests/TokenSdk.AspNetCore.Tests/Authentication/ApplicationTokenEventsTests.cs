@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
 using TokenSdk.AspNetCore.Authentication;
@@ -81,6 +82,43 @@ public sealed class ApplicationTokenEventsTests
         Assert.Equal(["MessageReceived", "TokenValidated", "Challenge"], events.Names);
         Assert.Equal("This client is suspended.", events.Single<ApplicationTokenChallengeContext>().AuthenticateFailure?.Message);
         Assert.DoesNotContain(app.Logs.GetSnapshot(), r => r.Id.Name == "AuthenticationSucceeded");
+    }
+
+    [Fact]
+    public async Task TokenValidated_HostFails_IsCountedAsRejectedAndNotChargedToTheAddress()
+    {
+        using var collector = new MetricCollector<long>(null, "TokenSdk.AspNetCore", "tokensdk.aspnetcore.authentications");
+        await using TestApp app = await TestApp.StartAsync(
+            o => o.Events.OnTokenValidated = context =>
+            {
+                context.Fail("Refused by the host.");
+                return Task.CompletedTask;
+            },
+            configureServices: services =>
+            {
+                services.AddClientAddressFromHeader();
+                services.AddAuthentication().AddApplicationTokenThrottling(o =>
+                {
+                    o.PermitLimit = 1;
+                    o.Window = TimeSpan.FromHours(1);
+                });
+            });
+        GeneratedToken token = await app.GenerateAsync(DefaultRoles.ReadOnlyUser);
+
+        var statuses = new List<HttpStatusCode>();
+        for (int i = 0; i < 3; i++)
+        {
+            using HttpRequestMessage request = TestApp.Request(HttpMethod.Get, "/me");
+            request.Headers.TryAddWithoutValidation(ApplicationTokenDefaults.TokenHeaderName, token.Token);
+            request.From("198.51.100.77");
+            using HttpResponseMessage response = await app.SendAsync(request);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], statuses); // never 429
+        Assert.Contains(collector.GetMeasurementSnapshot(), m => m.MatchesTags(
+            new KeyValuePair<string, object?>("tokensdk.authentication.result", "rejected"),
+            new KeyValuePair<string, object?>("tokensdk.authentication.source", "token")));
     }
 
     [Fact]
