@@ -33,6 +33,9 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
     private const string ThrottledMessage = "Too many failed authentications from this client address.";
     private const int MaxBasicCredentialLength = 1024;
 
+    // The metric's source tag of a token supplied by OnMessageReceived, and its result tag when OnTokenValidated refused it.
+    private const string EventCredentialSource = "event";
+
     // Strict: a Basic credential that is not valid UTF-8 is malformed, not silently repaired.
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -60,9 +63,23 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
         _metrics = AspNetCoreMetrics.For(meterFactory);
     }
 
+    /// <summary>The events: <see cref="ApplicationTokenOptions.Events"/>, or the instance of its <c>EventsType</c>.</summary>
+    private ApplicationTokenEvents TokenEvents => (ApplicationTokenEvents)Events!;
+
+    protected override Task<object> CreateEventsAsync() => Task.FromResult<object>(new ApplicationTokenEvents());
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        Credential credential = FindCredential();
+        var messageReceived = new ApplicationTokenMessageReceivedContext(Context, Scheme, Options);
+        await TokenEvents.MessageReceived(messageReceived).ConfigureAwait(false);
+        if (messageReceived.Result is not null)
+        {
+            return messageReceived.Result;
+        }
+
+        Credential credential = string.IsNullOrEmpty(messageReceived.Token)
+            ? FindCredential()
+            : Credential.ForToken(EventCredentialSource, messageReceived.Token);
         if (credential.Source is null)
         {
             return AuthenticateResult.NoResult();
@@ -71,42 +88,97 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
         if (_throttle is not null && _throttle.IsThrottled(Context.Connection.RemoteIpAddress, out TimeSpan retryAfter))
         {
             _retryAfter = retryAfter;
-            return Fail(AuthenticationFailureReasons.Throttled, credential);
+            return await FailAsync(AuthenticationFailureReasons.Throttled, VerificationStatus.None, credential).ConfigureAwait(false);
         }
 
         if (credential.IsMalformed)
         {
-            return Fail(AuthenticationFailureReasons.Of(VerificationStatus.Malformed), credential);
+            return await FailAsync(AuthenticationFailureReasons.Of(VerificationStatus.Malformed), VerificationStatus.Malformed, credential).ConfigureAwait(false);
         }
 
-        TokenVerificationResult result = credential.Token is not null
-            ? await _verifier.VerifyAsync(credential.Token, Context.RequestAborted).ConfigureAwait(false)
-            : await _verifier.VerifyClientSecretAsync(credential.ClientId!, credential.Secret!, Context.RequestAborted).ConfigureAwait(false);
+        TokenVerificationResult result;
+        try
+        {
+            result = credential.Token is not null
+                ? await _verifier.VerifyAsync(credential.Token, Context.RequestAborted).ConfigureAwait(false)
+                : await _verifier.VerifyClientSecretAsync(credential.ClientId!, credential.Secret!, Context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && Context.RequestAborted.IsCancellationRequested))
+        {
+            // As JwtBearer does: the host may decide (a 503 while the store is down, say); otherwise it propagates.
+            var failed = new ApplicationTokenAuthenticationFailedContext(Context, Scheme, Options, ex)
+            {
+                CredentialSource = credential.Source,
+            };
+            await TokenEvents.AuthenticationFailed(failed).ConfigureAwait(false);
+            if (failed.Result is not null)
+            {
+                return failed.Result;
+            }
+
+            throw;
+        }
+
         if (!result.IsValid)
         {
-            return Fail(AuthenticationFailureReasons.Of(result.Status), credential);
+            return await FailAsync(AuthenticationFailureReasons.Of(result.Status), result.Status, credential).ConfigureAwait(false);
+        }
+
+        var principal = new ClaimsPrincipal(CreateIdentity(result, Scheme.Name, ClaimsIssuer));
+        var validated = new ApplicationTokenValidatedContext(Context, Scheme, Options, result) { Principal = principal };
+        if (result.ExpiresAt is { } expiresAt)
+        {
+            validated.Properties.ExpiresUtc = expiresAt;
+        }
+
+        await TokenEvents.TokenValidated(validated).ConfigureAwait(false);
+        if (validated.Result is null)
+        {
+            validated.Success();
+        }
+
+        AuthenticateResult outcome = validated.Result!;
+        if (!outcome.Succeeded)
+        {
+            // The credential was good; the host refused it. Not charged to the address, and counted apart.
+            _metrics.RecordRejected(credential.Source);
+            return outcome;
         }
 
         _metrics.RecordSuccess(credential.Source);
         Context.Features.Set(ApplicationTokenAuthenticatedFeature.Instance);
         Log.AuthenticationSucceeded(Logger, result.ClientId!, result.OrganizationId!, RoleIds(result), credential.Source);
-        var principal = new ClaimsPrincipal(CreateIdentity(result, Scheme.Name, ClaimsIssuer));
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+        return outcome;
     }
 
     private static string RoleIds(TokenVerificationResult result) =>
         result.Roles.Count == 1 ? result.Roles[0].Id : string.Join(",", result.Roles.Select(r => r.Id));
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        AuthenticateResult authenticateResult = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
+        var challenge = new ApplicationTokenChallengeContext(Context, Scheme, Options, properties)
+        {
+            AuthenticateFailure = authenticateResult.Failure,
+            RetryAfter = _retryAfter,
+        };
+        await TokenEvents.Challenge(challenge).ConfigureAwait(false);
+        if (challenge.Handled)
+        {
+            return;
+        }
+
         bool managementRoute = Context.GetEndpoint()?.Metadata.GetMetadata<ManagementEndpointMetadata>() is not null;
         if (_retryAfter is { } retryAfter)
         {
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             Response.Headers.RetryAfter = FailedAuthenticationThrottle.FormatRetryAfter(retryAfter);
-            return managementRoute
-                ? ManagementProblem.WriteAsync(Context, ManagementError.TooManyFailures, "Too many failed authentications from this client; try again later.")
-                : Task.CompletedTask;
+            if (managementRoute)
+            {
+                await ManagementProblem.WriteAsync(Context, ManagementError.TooManyFailures, "Too many failed authentications from this client; try again later.").ConfigureAwait(false);
+            }
+
+            return;
         }
 
         // No error or error_description: the client learns nothing about why, so client ids cannot be enumerated.
@@ -114,9 +186,16 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
         Response.Headers.Append(HeaderNames.WWWAuthenticate, "Bearer");
 
         // The management API's clients print errors[].message; the message is the same whatever went wrong.
-        return managementRoute
-            ? ManagementProblem.WriteAsync(Context, ManagementError.AuthenticationRequired, "A valid application token is required: send 'Authorization: Bearer <token>'.")
-            : Task.CompletedTask;
+        if (managementRoute)
+        {
+            await ManagementProblem.WriteAsync(Context, ManagementError.AuthenticationRequired, "A valid application token is required: send 'Authorization: Bearer <token>'.").ConfigureAwait(false);
+        }
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return TokenEvents.Forbidden(new ApplicationTokenForbiddenContext(Context, Scheme, Options));
     }
 
     /// <summary>
@@ -145,8 +224,11 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
         return new ClaimsIdentity(claims, authenticationType, TokenClaimTypes.ClientId, ClaimTypes.Role);
     }
 
-    /// <summary>Counts, logs at Debug and, unless the throttle refused it already, charges the address with a failure.</summary>
-    private AuthenticateResult Fail(int reason, Credential credential)
+    /// <summary>
+    /// Counts, logs at Debug and, unless the throttle refused it already, charges the address with a failure; then
+    /// raises <see cref="ApplicationTokenEvents.AuthenticationFailed"/>, which sees why but never the credential.
+    /// </summary>
+    private async Task<AuthenticateResult> FailAsync(int reason, VerificationStatus status, Credential credential)
     {
         string reasonName = AuthenticationFailureReasons.Names[reason];
         _metrics.RecordFailure(reason, credential.Source!);
@@ -159,13 +241,22 @@ internal sealed class ApplicationTokenHandler : AuthenticationHandler<Applicatio
             Log.AuthenticationFailed(Logger, reasonName, credential.Source!, masked);
         }
 
-        if (reason == AuthenticationFailureReasons.Throttled)
+        bool throttled = reason == AuthenticationFailureReasons.Throttled;
+        if (!throttled)
         {
-            return AuthenticateResult.Fail(ThrottledMessage);
+            _throttle?.RecordFailure(Context.Connection.RemoteIpAddress);
         }
 
-        _throttle?.RecordFailure(Context.Connection.RemoteIpAddress);
-        return AuthenticateResult.Fail(FailureMessage);
+        var failure = new AuthenticationFailureException(throttled ? ThrottledMessage : FailureMessage);
+        var failed = new ApplicationTokenAuthenticationFailedContext(Context, Scheme, Options, failure)
+        {
+            Status = status,
+            Reason = reasonName,
+            CredentialSource = credential.Source!,
+            RetryAfter = throttled ? _retryAfter : null,
+        };
+        await TokenEvents.AuthenticationFailed(failed).ConfigureAwait(false);
+        return failed.Result ?? AuthenticateResult.Fail(failure);
     }
 
     private Credential FindCredential()

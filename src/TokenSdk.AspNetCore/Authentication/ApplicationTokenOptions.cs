@@ -10,6 +10,24 @@ namespace TokenSdk.AspNetCore.Authentication;
 /// <remarks>Validated when the host starts: at least one source must be enabled.</remarks>
 public sealed class ApplicationTokenOptions : AuthenticationSchemeOptions
 {
+    /// <summary>Initializes a new instance of the <see cref="ApplicationTokenOptions"/> class.</summary>
+    public ApplicationTokenOptions()
+    {
+        Events = new ApplicationTokenEvents();
+    }
+
+    /// <summary>
+    /// Gets or sets the events the handler raises: assign their delegates here, or set
+    /// <see cref="AuthenticationSchemeOptions.EventsType"/> to a type derived from <see cref="ApplicationTokenEvents"/>
+    /// that dependency injection resolves per request (it then replaces this instance).
+    /// </summary>
+    /// <remarks>Code only: configuration binding leaves it alone.</remarks>
+    public new ApplicationTokenEvents Events
+    {
+        get => (ApplicationTokenEvents)base.Events!;
+        set => base.Events = value;
+    }
+
     /// <summary>Gets or sets whether <c>Authorization: Bearer &lt;token&gt;</c> is read.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool AcceptBearerHeader { get; set; } = true;

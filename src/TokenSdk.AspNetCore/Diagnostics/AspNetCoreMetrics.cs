@@ -21,6 +21,9 @@ internal sealed class AspNetCoreMetrics
     public const string SourceTag = "tokensdk.authentication.source";
     public const string ErrorTypeTag = "error.type";
 
+    /// <summary>The <c>error.type</c> of a credential the host refused after it verified.</summary>
+    public const string RejectedErrorType = "rejected";
+
     private static readonly string? s_version = typeof(AspNetCoreMetrics).Assembly.GetName().Version?.ToString();
     private static readonly ConditionalWeakTable<IMeterFactory, AspNetCoreMetrics> s_byFactory = [];
     private static readonly Lazy<AspNetCoreMetrics> s_shared = new(() => new AspNetCoreMetrics(null));
@@ -54,6 +57,18 @@ internal sealed class AspNetCoreMetrics
         if (_authentications.Enabled)
         {
             _authentications.Add(1, new KeyValuePair<string, object?>(SourceTag, source));
+        }
+    }
+
+    /// <summary>
+    /// Counts a credential that verified but that the host refused in <c>ApplicationTokenEvents.OnTokenValidated</c>
+    /// (<c>error.type</c> <c>rejected</c>).
+    /// </summary>
+    public void RecordRejected(string source)
+    {
+        if (_authentications.Enabled)
+        {
+            _authentications.Add(1, new KeyValuePair<string, object?>(SourceTag, source), new KeyValuePair<string, object?>(ErrorTypeTag, RejectedErrorType));
         }
     }
 

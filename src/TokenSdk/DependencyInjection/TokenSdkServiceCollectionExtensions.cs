@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,16 +18,25 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class TokenSdkServiceCollectionExtensions
 {
     /// <summary>
+    /// Registers TokenSdk with default options, as <see cref="AddTokenSdk(IServiceCollection, Action{TokenSdkOptions})"/>
+    /// does without a delegate. Add a store with the returned builder, for example <c>.AddInMemoryStore()</c>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>The builder.</returns>
+    public static ITokenSdkBuilder AddTokenSdk(this IServiceCollection services) => services.AddTokenSdk(configure: null);
+
+    /// <summary>
     /// Registers the role catalog, generator, verifier, token manager (with its deletion policy and a logging audit sink), options (validated at start) and <see cref="TimeProvider"/>.
     /// Add a store with the returned builder, for example <c>.AddInMemoryStore()</c>. Calling this twice registers
     /// nothing twice (each <paramref name="configure"/> delegate still runs, as with <c>Configure</c>); services the host
     /// registered first are kept.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configure">Configures the options; to bind configuration, call <c>section.Bind(options)</c> here
-    /// or <c>services.AddOptions&lt;TokenSdkOptions&gt;().Bind(section)</c>.</param>
+    /// <param name="configure">Configures the options (after any configuration bound by
+    /// <see cref="AddTokenSdk(IServiceCollection, string)"/> or <see cref="AddTokenSdk(IServiceCollection, IConfiguration)"/>
+    /// registered before).</param>
     /// <returns>The builder.</returns>
-    public static ITokenSdkBuilder AddTokenSdk(this IServiceCollection services, Action<TokenSdkOptions>? configure = null)
+    public static ITokenSdkBuilder AddTokenSdk(this IServiceCollection services, Action<TokenSdkOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
 
@@ -92,5 +102,57 @@ public static class TokenSdkServiceCollectionExtensions
             sp.GetService<ILoggerFactory>()));
 
         return new TokenSdkBuilder(services);
+    }
+
+    /// <summary>
+    /// Registers TokenSdk as <see cref="AddTokenSdk(IServiceCollection, Action{TokenSdkOptions})"/> does, with
+    /// <see cref="TokenSdkOptions"/> bound from the section <paramref name="configurationSectionPath"/> (for example
+    /// <c>"TokenSdk"</c>) of the application's <see cref="IConfiguration"/> (resolved from the container). Binding is
+    /// source generated (no reflection). The section is bound once however often this is called with the same path, so
+    /// <see cref="TokenSdkOptions.CustomRoles"/> and the other lists are not repeated. Invalid options stop the host
+    /// at start, as they do when set in code.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configurationSectionPath">The path of the section to bind, its keys separated by <c>:</c>.</param>
+    /// <returns>The builder.</returns>
+    public static ITokenSdkBuilder AddTokenSdk(this IServiceCollection services, string configurationSectionPath)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(configurationSectionPath);
+
+        if (TokenSdkConfigurationSource.TryAdd(services, new TokenSdkConfigurationSource(configurationSectionPath, configuration: null)))
+        {
+            services.AddOptions<TokenSdkOptions>()
+                .Configure<IConfiguration>((options, configuration) => configuration.GetSection(configurationSectionPath).Bind(options));
+            services.AddSingleton<IOptionsChangeTokenSource<TokenSdkOptions>>(sp =>
+                new ConfigurationChangeTokenSource<TokenSdkOptions>(sp.GetRequiredService<IConfiguration>().GetSection(configurationSectionPath)));
+        }
+
+        return services.AddTokenSdk();
+    }
+
+    /// <summary>
+    /// Registers TokenSdk as <see cref="AddTokenSdk(IServiceCollection, Action{TokenSdkOptions})"/> does, with
+    /// <see cref="TokenSdkOptions"/> bound from <paramref name="configuration"/> (for example
+    /// <c>builder.Configuration.GetSection("TokenSdk")</c>). Binding is source generated (no reflection). The same
+    /// section (the same instance, or a section of the same path) is bound once however often this is called, so
+    /// <see cref="TokenSdkOptions.CustomRoles"/> and the other lists are not repeated. Invalid options stop the host
+    /// at start, as they do when set in code.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration section to bind.</param>
+    /// <returns>The builder.</returns>
+    public static ITokenSdkBuilder AddTokenSdk(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        if (TokenSdkConfigurationSource.TryAdd(services, new TokenSdkConfigurationSource(path: null, configuration)))
+        {
+            services.AddOptions<TokenSdkOptions>().Configure(options => configuration.Bind(options));
+            services.AddSingleton<IOptionsChangeTokenSource<TokenSdkOptions>>(new ConfigurationChangeTokenSource<TokenSdkOptions>(configuration));
+        }
+
+        return services.AddTokenSdk();
     }
 }
