@@ -87,7 +87,6 @@ public sealed class ApplicationTokenEventsTests
     [Fact]
     public async Task TokenValidated_HostFails_IsCountedAsRejectedAndNotChargedToTheAddress()
     {
-        using var collector = new MetricCollector<long>(null, "TokenSdk.AspNetCore", "tokensdk.aspnetcore.authentications");
         await using TestApp app = await TestApp.StartAsync(
             o => o.Events.OnTokenValidated = context =>
             {
@@ -103,6 +102,7 @@ public sealed class ApplicationTokenEventsTests
                     o.Window = TimeSpan.FromHours(1);
                 });
             });
+        using MetricCollector<long> collector = AuthenticationMetricsTests.Authentications(app);
         GeneratedToken token = await app.GenerateAsync(DefaultRoles.ReadOnlyUser);
 
         var statuses = new List<HttpStatusCode>();
@@ -117,7 +117,7 @@ public sealed class ApplicationTokenEventsTests
 
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], statuses); // never 429
         Assert.Contains(collector.GetMeasurementSnapshot(), m => m.MatchesTags(
-            new KeyValuePair<string, object?>("tokensdk.authentication.result", "rejected"),
+            new KeyValuePair<string, object?>("error.type", "rejected"),
             new KeyValuePair<string, object?>("tokensdk.authentication.source", "token")));
     }
 
