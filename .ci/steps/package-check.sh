@@ -13,6 +13,11 @@ dir=${1:-artifacts/packages}
 command -v unzip > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unzip > /dev/null; } \
   || { echo "package check: unzip is needed and could not be installed" >&2; exit 1; }
 
+# The icon in the packages is the one eng/make-icon.py draws (reproducible byte for byte).
+if command -v python3 > /dev/null; then
+  python3 eng/make-icon.py --check || { echo "package check: eng/icon.png is not what eng/make-icon.py draws" >&2; exit 1; }
+fi
+
 version=$(dotnet msbuild src/TokenSdk/TokenSdk.csproj -getProperty:Version)
 problems=0
 problem() { printf '  PROBLEM %s\n' "$*" >&2; problems=$((problems + 1)); }
