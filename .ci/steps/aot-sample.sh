@@ -83,21 +83,32 @@ smoke_fail() {
   fail "smoke test: $*"
 }
 
-# The native binary itself, as the JIT CI step runs the built dll: port 0 (a free one, read from its log), the content
-# root its own directory (appsettings.json), no PostgreSQL.
-(cd "$publish_dir" && exec env -u TOKENSDK_POSTGRES TOKENSDK_STORE="$run/store" TOKENSDK_BOOTSTRAP_FILE="$run/store/bootstrap-token.json" \
-  ASPNETCORE_URLS="http://127.0.0.1:0" ./TokenSdk.Samples.WebApi > "$run/server.log" 2>&1) &
-server_pid=$!
-base=""
-for _ in $(seq 1 300); do
-  kill -0 "$server_pid" 2> /dev/null || smoke_fail "the sample exited at start"
-  base=$(sed -n 's/.*Now listening on: \(http:[^ ]*\).*/\1/p' "$run/server.log" | head -n 1)
-  [ -n "$base" ] && curl -sf --max-time 5 "$base/healthz" > /dev/null && break
+# start_server LOG VARIABLE=VALUE...: the native binary itself, as the JIT CI step runs the built dll: port 0 (a free
+# one, read from its log), the content root its own directory (appsettings.json). Sets server_pid and base.
+start_server() {
+  local log=$1
+  shift
+  (cd "$publish_dir" && exec env -u TOKENSDK_POSTGRES -u TOKENSDK_STORE "$@" ASPNETCORE_URLS="http://127.0.0.1:0" \
+    ./TokenSdk.Samples.WebApi > "$log" 2>&1) &
+  server_pid=$!
   base=""
-  sleep 0.2
-done
-[ -n "$base" ] || smoke_fail "the sample did not answer /healthz within 60 s"
-echo "listening on $base after $((SECONDS - phase_started))s"
+  local waited=$SECONDS
+  for _ in $(seq 1 300); do
+    kill -0 "$server_pid" 2> /dev/null || smoke_fail "the sample exited at start"
+    base=$(sed -n 's/.*Now listening on: \(http:[^ ]*\).*/\1/p' "$log" | head -n 1)
+    [ -n "$base" ] && curl -sf --max-time 5 "$base/healthz" > /dev/null && break
+    base=""
+    sleep 0.2
+  done
+  [ -n "$base" ] || smoke_fail "the sample did not answer /healthz within 60 s"
+  echo "listening on $base after $((SECONDS - waited))s"
+}
+stop_server() {
+  kill "$server_pid" 2> /dev/null; wait "$server_pid" 2> /dev/null || true
+  server_pid=""
+}
+
+start_server "$run/server.log" TOKENSDK_STORE="$run/store" TOKENSDK_BOOTSTRAP_FILE="$run/store/bootstrap-token.json"
 
 json() { sed -n "s/.*\"$1\": *\"\([^\"]*\)\".*/\1/p" | head -n 1; }
 # check NAME EXPECTED_STATUS [curl arguments...]: the body goes to $run/body, the status must match.
@@ -162,9 +173,43 @@ if grep -qF "$token" "$run/server.log" || grep -qF "$admin" "$run/server.log"; t
 if grep -qE 'Unhandled exception|unhandled exception|NotSupportedException|MissingMetadataException' "$run/server.log"; then
   smoke_fail "the server logged an unhandled exception"
 fi
-kill "$server_pid" 2> /dev/null; wait "$server_pid" 2> /dev/null || true
-server_pid=""
+stop_server
 took "smoke test"
+
+# The PostgreSQL store under Native AOT (Npgsql), where a server is at hand: the one .ci/run starts for the tests.
+if [ -n "${TOKENSDK_TEST_POSTGRES:-}" ]; then
+  step "smoke test on PostgreSQL (TOKENSDK_TEST_POSTGRES; a schema of its own, created at start)"
+  schema="tokensdk_aot_$(date +%s)_$RANDOM"
+  start_server "$run/server.log" TOKENSDK_POSTGRES="$TOKENSDK_TEST_POSTGRES" TOKENSDK_POSTGRES_SCHEMA="$schema" \
+    TOKENSDK_POSTGRES_CREATE_SCHEMA=1 TOKENSDK_BOOTSTRAP_FILE="$run/pg/bootstrap-token.json"
+  [ -f "$run/pg/bootstrap-token.json" ] || smoke_fail "no bootstrap token file"
+  admin=$(json token < "$run/pg/bootstrap-token.json")
+  [ -n "$admin" ] || smoke_fail "the bootstrap token file holds no token"
+  auth=(-H "Authorization: Bearer $admin")
+  check "GET /healthz" 200 "$base/healthz"
+  body_has "GET /healthz" "Healthy"
+  check "POST /v2/clientIdSecrets (read-only-user)" 200 "${auth[@]}" -X POST \
+    -H 'Content-Type: application/json' -d '{"roles":["read-only-user"]}' "$base/v2/clientIdSecrets"
+  token=$(json token < "$run/body"); client=$(json clientId < "$run/body")
+  [ -n "$token" ] && [ -n "$client" ] || smoke_fail "the created token's details are missing: $(head -c 500 "$run/body")"
+  check "GET /v2/clientIdSecrets" 200 "${auth[@]}" "$base/v2/clientIdSecrets"
+  body_has "GET /v2/clientIdSecrets" "\"$client\""
+  check "GET /data (the new token)" 200 -H "Authorization: Bearer $token" "$base/data"
+  check "DELETE /v2/clientIdSecrets/{clientId}" 204 "${auth[@]}" -X DELETE "$base/v2/clientIdSecrets/$client"
+  check "GET /data (the deleted token)" 401 -H "Authorization: Bearer $token" "$base/data"
+  if grep -qE 'Unhandled exception|unhandled exception|NotSupportedException|MissingMetadataException' "$run/server.log"; then
+    smoke_fail "the server logged an unhandled exception"
+  fi
+  stop_server
+  if command -v psql > /dev/null; then
+    # Npgsql's "Host=h;Port=p;Username=u;Database=d" as libpq's "host=h port=p user=u dbname=d" (best effort).
+    libpq=$(printf '%s' "$TOKENSDK_TEST_POSTGRES" | tr ';' '\n' | sed -E 's/^ *[Uu]ser ?(name|id|Id)? *=/user=/; s/^ *[Dd]atabase *=/dbname=/; s/^ *([A-Za-z]+) *=/\L\1=/' | tr '\n' ' ')
+    psql "$libpq" -qc "DROP SCHEMA IF EXISTS \"$schema\" CASCADE" > /dev/null 2>&1 || echo "(schema $schema left behind)"
+  fi
+  took "PostgreSQL smoke test"
+else
+  echo "PostgreSQL smoke test: skipped (TOKENSDK_TEST_POSTGRES is not set)"
+fi
 
 printf '\nAOT sample: %s, started, every check passed, stopped; %ss in all\n' \
   "$([ "${TOKENSDK_AOT_REUSE:-}" = 1 ] && echo "an earlier native binary reused" || echo "published with Native AOT (0 warnings)")" "$((SECONDS - started))"
