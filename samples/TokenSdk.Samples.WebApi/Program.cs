@@ -48,6 +48,8 @@ builder.Services.AddTokenManagementPage();   // the page's antiforgery
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy("schema-admin", policy => policy.RequirePermission(Permissions.DbKeyspaceCreate));
 builder.Services.AddProblemDetails();
+// The sample's responses serialize from source-generated metadata (SampleJson.cs): the same JSON, and Native AOT ready.
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, SampleJsonContext.Default));
 builder.Services.AddHealthChecks().AddTokenStoreCheck();
 // The management API's OpenAPI document at /openapi/v1.json (SampleOpenApi); docs/openapi/management-v1.json is its copy.
 builder.Services.AddSampleOpenApi();
@@ -58,22 +60,22 @@ app.UseAuthorization();
 app.UseAntiforgery();
 
 // Anonymous: what this service is.
-app.MapGet("/", () => Results.Ok(new { service = "TokenSdk sample", management = "/v2/clientIdSecrets", page = "/settings/tokens", signIn = SampleSignIn.SignInPath, health = "/healthz", openApi = SampleOpenApi.DocumentPath }));
+app.MapGet("/", () => Results.Ok(new ServiceInfo("TokenSdk sample", "/v2/clientIdSecrets", "/settings/tokens", SampleSignIn.SignInPath, "/healthz", SampleOpenApi.DocumentPath)));
 
 // Any token whose role grants db-cql (not the API-only roles).
-app.MapGet("/data", (HttpContext context) => Results.Ok(new { rows = new[] { "alpha", "beta" }, caller = context.User.Identity!.Name }))
+app.MapGet("/data", (HttpContext context) => Results.Ok(new DataRows(["alpha", "beta"], context.User.Identity!.Name)))
     .RequirePermission(Permissions.DbCql);
 
 // Reading tables of database "orders" in the caller's own organization (a role limited to other databases is refused).
-app.MapGet("/orders", () => Results.Ok(new { orders = new[] { 1001, 1002 } }))
+app.MapGet("/orders", () => Results.Ok(new OrderList([1001, 1002])))
     .RequirePermission(Permissions.DbTableSelect, "drn:astra:org:*:db:orders");
 
 // Schema changes: an authorization policy, for roles that may create keyspaces (not Read Only, not Read/Write).
-app.MapPost("/admin/keyspaces/{name}", (string name) => Results.Created($"/admin/keyspaces/{name}", new { keyspace = name }))
+app.MapPost("/admin/keyspaces/{name}", (string name) => Results.Created($"/admin/keyspaces/{name}", new KeyspaceCreated(name)))
     .RequireAuthorization("schema-admin");
 
 // Endpoint metadata works on handlers (and on controllers) too.
-app.MapGet("/billing", [RequirePermission(Permissions.OrgBillingRead)] () => Results.Ok(new { balance = 0 }));
+app.MapGet("/billing", [RequirePermission(Permissions.OrgBillingRead)] () => Results.Ok(new BillingBalance(0)));
 
 // The management API answers application tokens and the page's cookie session; a write with the cookie must carry
 // the page's antiforgery token.
