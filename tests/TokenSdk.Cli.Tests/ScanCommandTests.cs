@@ -189,6 +189,33 @@ public sealed class ScanCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_DirectoryWithANamedPipeAndAnEmptyFile_NeitherIsOpenedAndTheScanEnds()
+    {
+        // Arrange: a named pipe no one writes to (opening it for reading would wait for ever), an empty file, a token.
+        string token = NewToken(ChecksummedTokenFormat.Default);
+        Write(Path.Combine("dir", "a.txt"), token);
+        Write(Path.Combine("dir", "empty.txt"), string.Empty);
+        string pipe = Path.Combine(_root, "dir", "pipe");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipe))
+        {
+            await mkfifo.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // Act: bounded, so a regression fails instead of hanging the run
+        Task<CliResult> scan = Task.Run(() => ScanAsync("dir", "--output", "json"), TestContext.Current.CancellationToken);
+        Task finished = await Task.WhenAny(scan, Task.Delay(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+
+        // Assert
+        Assert.Same(scan, finished);
+        CliResult result = await scan;
+        Assert.Equal(8, result.ExitCode);
+        using JsonDocument json = JsonDocument.Parse(result.StandardOutput);
+        Assert.Equal(ClientId(token), Assert.Single(json.RootElement.GetProperty("findings").EnumerateArray()).GetProperty("clientId").GetString());
+        Assert.Equal(1, json.RootElement.GetProperty("filesScanned").GetInt32());
+    }
+
+    [Fact]
     public async Task Scan_LargeFileUnderTheDefaultLimit_IsScanned()
     {
         string token = NewToken(ChecksummedTokenFormat.Default);

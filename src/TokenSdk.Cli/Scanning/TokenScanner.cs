@@ -164,8 +164,10 @@ internal sealed partial class TokenScanner
                     ScanDirectory(entryShown, directory.FullName, report, cancellationToken);
                 }
             }
-            else if (entry is FileInfo file)
+            else if (entry is FileInfo { Length: > 0 } file)
             {
+                // An empty file holds nothing; so do a named pipe, a socket or a device met in a directory (each has no
+                // length), which are never opened: opening a named pipe would wait for a writer for ever.
                 ScanFile(entryShown, file.FullName, report, cancellationToken);
             }
         }
