@@ -251,16 +251,7 @@ public sealed class PostgreSqlRoleStoreTests(PostgreSqlDatabase database) : ICla
     {
         // Arrange: a schema as the previous release left it (version 3), with a live and a deleted token and their changes.
         string schema = Nodes.NewSchema();
-        var sql = new StoreSql(schema);
-        await Sql.ExecuteAsync(database.ConnectionString, $"""
-            {sql.CreateVersionTable};
-            {sql.Migration(1)};
-            INSERT INTO {schema}.schema_version (version) VALUES (1);
-            {sql.Migration(2)};
-            INSERT INTO {schema}.schema_version (version) VALUES (2);
-            {sql.Migration(3)};
-            INSERT INTO {schema}.schema_version (version) VALUES (3);
-            """);
+        await Nodes.CreateSchemaAtVersionAsync(database.ConnectionString, schema, 3);
         IssuedToken live = NewToken();
         IssuedToken deleted = NewToken();
         await Sql.ExecuteAsync(database.ConnectionString, $"""
@@ -633,20 +624,7 @@ public sealed class PostgreSqlRoleStoreTests(PostgreSqlDatabase database) : ICla
     {
         // Arrange: the schema migrated by the superuser; the service runs as a role with exactly the grants docs/storage.md lists.
         string schema = Nodes.NewSchema();
-        string login = "app_" + schema;
-        await using NpgsqlDataSource admin = NpgsqlDataSource.Create(database.ConnectionString);
-        await PostgreSqlSchema.MigrateAsync(admin, schema, Ct);
-        await Sql.ExecuteAsync(database.ConnectionString, $"""
-            CREATE ROLE {login} LOGIN;
-            GRANT USAGE ON SCHEMA {schema} TO {login};
-            GRANT SELECT, INSERT, UPDATE ON {schema}.tokens TO {login};
-            GRANT SELECT, INSERT ON {schema}.changes TO {login};
-            GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {login};
-            GRANT SELECT ON {schema}.schema_version, {schema}.feed_state TO {login};
-            GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.token_usage TO {login};
-            GRANT SELECT, INSERT, UPDATE ON {schema}.roles TO {login};
-            """);
-        string asApp = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = login }.ConnectionString;
+        string asApp = await Nodes.LeastPrivilegeLoginAsync(database.ConnectionString, schema);
         PostgreSqlTokenStore a = await Nodes.OpenAsync(asApp, schema, createSchema: false);
         PostgreSqlTokenStore b = await Nodes.OpenAsync(asApp, schema, createSchema: false);
         _nodes.Add(a);

@@ -426,20 +426,7 @@ public sealed class PostgreSqlTokenStoreTests(PostgreSqlDatabase database) : ICl
     {
         // Arrange: the schema migrated by the superuser; the service runs as a role with exactly the grants docs/storage.md lists.
         string schema = Nodes.NewSchema();
-        string role = "app_" + schema;
-        await using NpgsqlDataSource admin = NpgsqlDataSource.Create(database.ConnectionString);
-        await PostgreSqlSchema.MigrateAsync(admin, schema, Ct);
-        await Sql.ExecuteAsync(database.ConnectionString, $"""
-            CREATE ROLE {role} LOGIN;
-            GRANT USAGE ON SCHEMA {schema} TO {role};
-            GRANT SELECT, INSERT, UPDATE ON {schema}.tokens TO {role};
-            GRANT SELECT, INSERT ON {schema}.changes TO {role};
-            GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role};
-            GRANT SELECT ON {schema}.schema_version, {schema}.feed_state TO {role};
-            GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.token_usage TO {role};
-            GRANT SELECT, INSERT, UPDATE ON {schema}.roles TO {role};
-            """);
-        string asApp = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = role }.ConnectionString;
+        string asApp = await Nodes.LeastPrivilegeLoginAsync(database.ConnectionString, schema);
         PostgreSqlTokenStore a = await Nodes.OpenAsync(asApp, schema, createSchema: false);
         PostgreSqlTokenStore b = await Nodes.OpenAsync(asApp, schema, createSchema: false);
         _nodes.Add(a);

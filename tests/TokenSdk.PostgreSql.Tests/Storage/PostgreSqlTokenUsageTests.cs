@@ -168,14 +168,7 @@ public sealed class PostgreSqlTokenUsageTests(PostgreSqlDatabase database) : ICl
     {
         // Arrange: a schema as the previous release left it (version 2), with a live and a deleted token.
         string schema = Nodes.NewSchema();
-        var sql = new StoreSql(schema);
-        await Sql.ExecuteAsync(database.ConnectionString, $"""
-            {sql.CreateVersionTable};
-            {sql.Migration(1)};
-            INSERT INTO {schema}.schema_version (version) VALUES (1);
-            {sql.Migration(2)};
-            INSERT INTO {schema}.schema_version (version) VALUES (2);
-            """);
+        await Nodes.CreateSchemaAtVersionAsync(database.ConnectionString, schema, 2);
         IssuedToken live = NewToken();
         IssuedToken deleted = NewToken();
         await Sql.ExecuteAsync(database.ConnectionString, $"""

@@ -1,3 +1,4 @@
+using Npgsql;
 using TokenSdk.Storage;
 
 namespace TokenSdk.PostgreSql.Tests.TestSupport;
@@ -19,6 +20,44 @@ internal static class Nodes
         };
         configure?.Invoke(options);
         return PostgreSqlTokenStore.OpenAsync(options, cancellationToken: TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>
+    /// Migrates <paramref name="schema"/> as the superuser, then creates a login holding exactly the grants docs/storage.md
+    /// lists for the service's role, and returns a connection string for it.
+    /// </summary>
+    public static async Task<string> LeastPrivilegeLoginAsync(string connectionString, string schema)
+    {
+        string login = "app_" + schema;
+        await using (NpgsqlDataSource admin = NpgsqlDataSource.Create(connectionString))
+        {
+            await PostgreSqlSchema.MigrateAsync(admin, schema, TestContext.Current.CancellationToken);
+        }
+
+        await Sql.ExecuteAsync(connectionString, $"""
+            CREATE ROLE {login} LOGIN;
+            GRANT USAGE ON SCHEMA {schema} TO {login};
+            GRANT SELECT, INSERT, UPDATE ON {schema}.tokens TO {login};
+            GRANT SELECT, INSERT ON {schema}.changes TO {login};
+            GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {login};
+            GRANT SELECT ON {schema}.schema_version, {schema}.feed_state TO {login};
+            GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.token_usage TO {login};
+            GRANT SELECT, INSERT, UPDATE ON {schema}.roles TO {login};
+            """);
+        return new NpgsqlConnectionStringBuilder(connectionString) { Username = login }.ConnectionString;
+    }
+
+    /// <summary>Creates <paramref name="schema"/> as a release of schema <paramref name="version"/> left it: migrations 1 to that version.</summary>
+    public static Task CreateSchemaAtVersionAsync(string connectionString, string schema, int version)
+    {
+        var sql = new StoreSql(schema);
+        var script = new System.Text.StringBuilder(sql.CreateVersionTable).Append(";\n");
+        for (int v = 1; v <= version; v++)
+        {
+            script.Append(sql.Migration(v)).Append(";\n").Append($"INSERT INTO {schema}.schema_version (version) VALUES ({v});\n");
+        }
+
+        return Sql.ExecuteAsync(connectionString, script.ToString());
     }
 
     /// <summary>
